@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace FaceBoost.Experiments;
+
+/// <summary>Accuracy against label fraction, one line per arm with seed error bars (log-x).</summary>
+public static class ReportPlots
+{
+    public static string AccuracyVsLabels(ResultTable table, string evalSet, string pngPath)
+    {
+        var plt = new ScottPlot.Plot();
+        var rows = table.Rows.Where(r => r.EvalSet == evalSet).ToList();
+        var fractions = rows.Select(r => r.LabelFraction).Distinct().Order().ToArray();
+        var palette = new ScottPlot.Palettes.Category10();
+        int i = 0;
+        foreach (var arm in rows.Select(r => r.Arm).Distinct())
+        {
+            var armRows = rows.Where(r => r.Arm == arm).OrderBy(r => r.LabelFraction).ToList();
+            double[] xs = armRows.Select(r => Math.Log10(r.LabelFraction)).ToArray();
+            double[] ys = armRows.Select(r => 100 * r.AccMean).ToArray();
+            double[] es = armRows.Select(r => 100 * r.AccStd).ToArray();
+            var color = palette.GetColor(i++);
+            var sc = plt.Add.Scatter(xs, ys);
+            sc.LegendText = arm;
+            sc.Color = color;
+            sc.LineWidth = 2;
+            sc.MarkerSize = 8;
+            var eb = plt.Add.ErrorBar(xs, ys, es);
+            eb.Color = color;
+        }
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            fractions.Select(Math.Log10).ToArray(),
+            fractions.Select(f => (100 * f).ToString("0.##", CultureInfo.InvariantCulture) + " %").ToArray());
+        plt.XLabel("labeled identities used");
+        plt.YLabel("verification accuracy (%)");
+        plt.Title($"Accuracy vs labels — {evalSet}");
+        plt.ShowLegend(ScottPlot.Alignment.LowerRight);
+        if (fractions.Length == 1) plt.Axes.SetLimitsX(Math.Log10(fractions[0]) - 0.5, Math.Log10(fractions[0]) + 0.5);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pngPath))!);
+        plt.SavePng(pngPath, 760, 480);
+        return pngPath;
+    }
+}

@@ -1,0 +1,65 @@
+namespace FaceBoost.Experiments;
+
+/// <summary>Aggregates per-seed results into arm × fraction rows: mean ± std over seeds, the
+/// group Avg/Std (as RFW tables), and the gain over the from-scratch arm.</summary>
+public sealed class ResultTable
+{
+    public sealed record Row(
+        string Arm, double LabelFraction, string EvalSet, int Seeds,
+        double AccMean, double AccStd, double Tar1e2Mean, double Tar1e3Mean, double AucMean,
+        IReadOnlyDictionary<string, double> GroupAccMean, double GroupAvg, double GroupStd, double? GainOverScratch);
+
+    public IReadOnlyList<Row> Rows { get; }
+    public IReadOnlyList<string> Groups { get; }
+    public const string ScratchArm = "scratch";
+
+    public ResultTable(IReadOnlyList<ArmResult> results, IReadOnlyList<string>? armOrder = null)
+    {
+        Groups = results.SelectMany(r => r.Groups.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var order = armOrder ?? results.Select(r => r.Arm).Distinct().ToList();
+        var rows = new List<Row>();
+        foreach (var g in results.GroupBy(r => (r.Arm, r.LabelFraction, r.EvalSet))
+                     .OrderBy(g => g.Key.EvalSet, StringComparer.Ordinal).ThenBy(g => g.Key.LabelFraction)
+                     .ThenBy(g => IndexOf(order, g.Key.Arm)))
+        {
+            var runs = g.ToList();
+            var acc = runs.Select(r => r.Overall.Accuracy).ToList();
+            var groupMeans = Groups.Where(name => runs.All(r => r.Groups.ContainsKey(name)))
+                .ToDictionary(name => name, name => runs.Average(r => r.Groups[name].Accuracy));
+            rows.Add(new Row(g.Key.Arm, g.Key.LabelFraction, g.Key.EvalSet, runs.Count,
+                acc.Average(), SampleStd(acc), runs.Average(r => r.Overall.TarAtFar1e2), runs.Average(r => r.Overall.TarAtFar1e3),
+                runs.Average(r => r.Overall.Auc), groupMeans,
+                groupMeans.Count > 0 ? groupMeans.Values.Average() : double.NaN,
+                groupMeans.Count > 1 ? PopulationStd(groupMeans.Values.ToList()) : double.NaN, null));
+        }
+        // Gain over from-scratch at the same fraction and evaluation set.
+        Rows = rows.Select(r =>
+        {
+            var scratch = rows.FirstOrDefault(s => s.Arm == ScratchArm && s.LabelFraction == r.LabelFraction && s.EvalSet == r.EvalSet);
+            return scratch is null || r.Arm == ScratchArm ? r : r with { GainOverScratch = r.AccMean - scratch.AccMean };
+        }).ToList();
+    }
+
+    private static int IndexOf(IReadOnlyList<string> order, string arm)
+    {
+        for (int i = 0; i < order.Count; i++) if (order[i] == arm) return i;
+        return int.MaxValue;
+    }
+
+    /// <summary>Spread over seeds: the sample standard deviation (n−1).</summary>
+    public static double SampleStd(IReadOnlyList<double> xs)
+    {
+        if (xs.Count < 2) return 0;
+        double m = xs.Average();
+        return Math.Sqrt(xs.Sum(x => (x - m) * (x - m)) / (xs.Count - 1));
+    }
+
+    /// <summary>Spread over demographic groups: the population standard deviation, which reproduces the
+    /// paper's Std column (96.00/94.00/93.08/94.48 → 1.06).</summary>
+    public static double PopulationStd(IReadOnlyList<double> xs)
+    {
+        if (xs.Count < 2) return 0;
+        double m = xs.Average();
+        return Math.Sqrt(xs.Sum(x => (x - m) * (x - m)) / xs.Count);
+    }
+}

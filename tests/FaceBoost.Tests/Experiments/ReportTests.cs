@@ -1,0 +1,64 @@
+using FaceBoost.Experiments;
+using FaceBoost.Imaging;
+
+namespace FaceBoost.Tests.Experiments;
+
+public sealed class ReportTests
+{
+    private static ArmResult Result(string arm, double frac, int seed, double acc, double a, double b) =>
+        new(arm, frac, seed, "heldout", new VerificationFigures(acc, 0.01, 0.5, 0.3, 0.9, 0.1, 600),
+            new Dictionary<string, VerificationFigures>
+            {
+                ["A"] = new(a, 0, 0, 0, 0, 0, 300),
+                ["B"] = new(b, 0, 0, 0, 0, 0, 300),
+            });
+
+    [Fact]
+    public void TableAggregatesSeedsGroupsAndGain()
+    {
+        var t = new ResultTable([
+            Result("scratch", 0.1, 0, 0.70, 0.72, 0.68), Result("scratch", 0.1, 1, 0.72, 0.74, 0.70),
+            Result("encoder", 0.1, 0, 0.80, 0.82, 0.78), Result("encoder", 0.1, 1, 0.84, 0.86, 0.82),
+        ]);
+        var enc = t.Rows.Single(r => r.Arm == "encoder");
+        Assert.Equal(0.82, enc.AccMean, 10);
+        Assert.Equal(Math.Sqrt(0.0008), enc.AccStd, 10);           // sample std of 0.80, 0.84
+        Assert.Equal(0.11, enc.GainOverScratch!.Value, 10);
+        Assert.Equal(0.82, enc.GroupAvg, 10);
+        Assert.Equal(0.02, enc.GroupStd, 10);                      // population std of 0.84, 0.80
+        Assert.Null(t.Rows.Single(r => r.Arm == "scratch").GainOverScratch);
+    }
+
+    [Fact]
+    public void PopulationStdReproducesThePapersRfwStd()
+    {
+        Assert.Equal(1.06, ResultTable.PopulationStd([96.00, 94.00, 93.08, 94.48]), 2);
+    }
+
+    [Fact]
+    public void WritesMarkdownHtmlAndAPlotWithText()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"fb-report-{Guid.NewGuid():N}");
+        try
+        {
+            var t = new ResultTable([
+                Result("scratch", 0.1, 0, 0.70, 0.72, 0.68), Result("scratch", 1.0, 0, 0.90, 0.9, 0.9),
+                Result("encoder", 0.1, 0, 0.80, 0.82, 0.78), Result("encoder", 1.0, 0, 0.91, 0.9, 0.92),
+            ]);
+            var png = ReportPlots.AccuracyVsLabels(t, "heldout", Path.Combine(dir, "acc.png"));
+            var (md, html) = ReportWriter.Write(dir, "Test report", t, [new ReportWriter.Figure("Accuracy", png)], ["a note"]);
+            var mdText = File.ReadAllText(md);
+            Assert.Contains("| encoder | 10 % | 1 | 80.00 ± 0.00 | +10.00 |", mdText);
+            Assert.Contains("data:image/png;base64,", File.ReadAllText(html));
+            // Text must actually render (fontconfig-enabled Skia): dark pixels outside the plot lines
+            // appear in the left margin where the y-axis label is drawn.
+            var img = ImageDecoder.Decode(png);
+            int dark = 0;
+            for (int y = 0; y < img.Height; y++)
+                for (int x = 0; x < 30; x++)
+                    if (img[0, y, x] < 0.5f) dark++;
+            Assert.True(dark > 20, $"no y-axis label text rendered (dark pixels in margin: {dark})");
+        }
+        finally { if (Directory.Exists(dir) && Environment.GetEnvironmentVariable("FACEBOOST_KEEP_TEST_OUTPUT") is null) Directory.Delete(dir, true); }
+    }
+}
