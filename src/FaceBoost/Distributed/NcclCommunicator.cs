@@ -20,6 +20,8 @@ public sealed class NcclCommunicator : IDisposable
     [DllImport("nccl", EntryPoint = "ncclAllReduce")] private static extern int AllReduce(IntPtr send, IntPtr recv, nuint count, int type, int op, IntPtr comm, IntPtr stream);
     [DllImport("nccl", EntryPoint = "ncclBroadcast")] private static extern int Bcast(IntPtr send, IntPtr recv, nuint count, int type, int root, IntPtr comm, IntPtr stream);
     [DllImport("nccl", EntryPoint = "ncclCommDestroy")] private static extern int CommDestroy(IntPtr comm);
+    // TorchSharp exposes no data pointer; LibTorchSharp exports the accessor it uses itself.
+    [DllImport("LibTorchSharp", EntryPoint = "THSTensor_data")] private static extern IntPtr TensorData(IntPtr tensorHandle);
 
     public NcclCommunicator(ICommunicator bootstrap)
     {
@@ -35,7 +37,8 @@ public sealed class NcclCommunicator : IDisposable
     {
         if (t.device_type != DeviceType.CUDA || t.dtype != ScalarType.Float32 || !t.is_contiguous())
             throw new ArgumentException("NCCL all-reduce needs a contiguous CUDA float32 tensor");
-        Check(AllReduce(t.data_ptr(), t.data_ptr(), (nuint)t.NumberOfElements, NcclFloat32, NcclSum, _comm, IntPtr.Zero), "ncclAllReduce");
+        var p = TensorData(t.Handle);
+        Check(AllReduce(p, p, (nuint)t.NumberOfElements, NcclFloat32, NcclSum, _comm, IntPtr.Zero), "ncclAllReduce");
     }
 
     private static void Check(int code, string call)
