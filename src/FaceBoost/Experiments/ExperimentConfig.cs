@@ -1,0 +1,128 @@
+namespace FaceBoost.Experiments;
+
+/// <summary>The paper's comparison as plain data: unlabeled pools, a labeled set, evaluation sets,
+/// label fractions, seeds, arms, and each stage's budget. Loaded with <see cref="JsonConfig.Load{T}"/>
+/// (a config may name a "base" it overrides).</summary>
+public sealed record ExperimentConfig
+{
+    public string Name { get; init; } = "experiment";
+    /// <summary>Where stages, runs and the report go (relative to the config file's folder when relative).</summary>
+    public string WorkDir { get; init; } = "runs/experiment";
+    public int Threads { get; init; } = 0;
+    public int Workers { get; init; } = 2;
+    public IReadOnlyList<PoolConfig> Pools { get; init; } = [];
+    /// <summary>Also pretrain on the union of all pools (the paper's best arm).</summary>
+    public bool UnionPool { get; init; } = true;
+    public LabeledSetConfig Labeled { get; init; } = new();
+    public IReadOnlyList<EvalSetConfig> Evaluation { get; init; } = [];
+    public IReadOnlyList<double> LabelFractions { get; init; } = [0.01, 0.1, 1.0];
+    /// <summary>"identities": keep a fraction of the identities (all their images); "images": a fraction of each identity's images.</summary>
+    public string LabelMode { get; init; } = "identities";
+    public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
+    /// <summary>scratch | encoder:&lt;pool&gt; | encoder:union | synthetic | autoencoder</summary>
+    public IReadOnlyList<string> Arms { get; init; } = ["scratch", "encoder:union", "synthetic"];
+    public GanStageConfig Gan { get; init; } = new();
+    public EncoderStageConfig Encoder { get; init; } = new();
+    public SyntheticStageConfig Synthetic { get; init; } = new();
+    public RecognitionStageConfig Recognition { get; init; } = new();
+    public EvalStageConfig Eval { get; init; } = new();
+}
+
+/// <summary>An unlabeled pool: a folder tree of aligned faces or a list file of paths.</summary>
+public sealed record PoolConfig
+{
+    public string Name { get; init; } = "";
+    public string Path { get; init; } = "";
+    /// <summary>Optional cap on images used (0 = all).</summary>
+    public int MaxImages { get; init; }
+}
+
+public sealed record LabeledSetConfig
+{
+    /// <summary>root/&lt;identity&gt;/&lt;image&gt; folder, or a list file when <see cref="ListFile"/> is true.</summary>
+    public string Path { get; init; } = "";
+    public bool ListFile { get; init; }
+    /// <summary>Optional `&lt;identity&gt; &lt;group&gt;` lines for per-group results.</summary>
+    public string? Groups { get; init; }
+    /// <summary>Identities held out for evaluation when no evaluation set is given (0 = none).</summary>
+    public double HeldOutFraction { get; init; } = 0.3;
+    public int SplitSeed { get; init; } = 1234;
+}
+
+public sealed record EvalSetConfig
+{
+    public string Name { get; init; } = "heldout";
+    /// <summary>"heldout" = pairs from the labeled set's held-out identities; otherwise a labeled folder to draw pairs from.</summary>
+    public string Source { get; init; } = "heldout";
+    public string? Groups { get; init; }
+    /// <summary>An existing pairs file (LFW/RFW/generic) instead of generated pairs.</summary>
+    public string? Pairs { get; init; }
+    public string? ImageRoot { get; init; }
+    public int NumPairs { get; init; } = 1200;
+    public int PairSeed { get; init; } = 99;
+}
+
+public sealed record GanStageConfig
+{
+    public int Resolution { get; init; } = 32;
+    public double Kimg { get; init; } = 20;
+    public int Batch { get; init; } = 16;
+    public int ZDim { get; init; } = 128;
+    public int WDim { get; init; } = 128;
+    public int MappingLayers { get; init; } = 4;
+    public int ChannelBase { get; init; } = 2048;
+    public int ChannelMax { get; init; } = 128;
+    public double LrG { get; init; } = 0.002;
+    public double LrD { get; init; } = 0.0025;
+    public double R1Gamma { get; init; } = 1;
+    public double PlWeight { get; init; } = 0;
+    public double AdaTarget { get; init; } = 0.6;
+}
+
+public sealed record EncoderStageConfig
+{
+    public int Steps { get; init; } = 600;
+    public int Batch { get; init; } = 16;
+    public string Backbone { get; init; } = "irse-small";
+    public double Lr { get; init; } = 1e-4;
+    public string Optimizer { get; init; } = "ranger";
+    public double L2Weight { get; init; } = 1.0;
+    public double PerceptualWeight { get; init; } = 0.8;
+    public double WNormWeight { get; init; } = 0.0;
+}
+
+public sealed record SyntheticStageConfig
+{
+    public int Identities { get; init; } = 200;
+    public int ImagesPerIdentity { get; init; } = 8;
+    public double Truncation { get; init; } = 0.8;
+    /// <summary>Style layers kept per identity (coarse); the rest and the noise are resampled per image.</summary>
+    public int CoarseLayers { get; init; } = 4;
+    /// <summary>Epochs of recognition training on the synthetic identities before fine-tuning on real labels.</summary>
+    public int PretrainEpochs { get; init; } = 4;
+}
+
+public sealed record RecognitionStageConfig
+{
+    public string Backbone { get; init; } = "irse-small";
+    public int InputSize { get; init; } = 32;
+    public int EmbeddingSize { get; init; } = 128;
+    public int Epochs { get; init; } = 12;
+    public int BatchSize { get; init; } = 32;
+    public string Loss { get; init; } = "arcface";
+    public double Scale { get; init; } = 32;
+    public double Margin { get; init; } = 0.3;
+    public double FocalGamma { get; init; }
+    public string Optimizer { get; init; } = "sgd";
+    public double Lr { get; init; } = 0.05;
+    public double WeightDecay { get; init; } = 5e-4;
+    public int FreezeBodyEpochs { get; init; } = 2;
+    public double Dropout { get; init; }
+    /// <summary>Minimum optimisation steps per run, so 1 % of the labels still gets a fair budget.</summary>
+    public int MinSteps { get; init; } = 150;
+}
+
+public sealed record EvalStageConfig
+{
+    public bool Flip { get; init; } = true;
+}
