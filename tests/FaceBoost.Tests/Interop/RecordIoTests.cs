@@ -89,6 +89,35 @@ public sealed class RecordIoTests : IDisposable
         });
     }
 
+    [SkippableFact]
+    public void Packed_set_reads_identically_with_a_python_mxnet_recordio_reader()
+    {
+        Skip.If(Python.Exe is null, "python3 absent");
+        var items = new List<PackItem>();
+        var rng = new Random(2);
+        for (int c = 0; c < 3; c++)
+            for (int k = 0; k < 4; k++)
+            {
+                var img = new RgbImage(24, 20);
+                for (int j = 0; j < img.Pixels.Length; j++) img.Pixels[j] = rng.Next(256) / 255f;
+                var p = Path.Combine(_dir, "src", $"id{c}", $"{k}.png");
+                Directory.CreateDirectory(Path.GetDirectoryName(p)!);
+                ImageWriter.Save(img, p);
+                items.Add(new PackItem(p, 2 - c)); // labels not in folder order
+            }
+        var outDir = Path.Combine(_dir, "out");
+        InsightfaceRecordPacker.Pack(items, outDir);
+        var lines = Python.Check($"{Path.Combine(Python.RepoRoot(), "bench", "pytorch", "recordio_ref.py")} {outDir}").Trim().Split('\n');
+        Assert.Equal("header 13 16", lines[0]);
+        using var ds = InsightfaceRecordDataset.Open(outDir);
+        Assert.Equal(12, lines.Length - 1);
+        for (int i = 0; i < ds.Count; i++)
+        {
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(ds.ReadImageBytes(i)));
+            Assert.Equal($"{ds.ImageKeys[i]} {ds.Labels[i]} {sha}", lines[i + 1]);
+        }
+    }
+
     private static int To8(float v) => (int)MathF.Round(v * 255f);
 
     [Fact]
