@@ -1,0 +1,88 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace FaceBoost.Interop;
+
+/// <summary>Writes an MXNet indexed RecordIO pair the way `MXIndexedRecordIO.write_idx` does: each record
+/// framed as dmlc-core's RecordIOWriter frames it (split at aligned magic words, zero-padded to 4 bytes)
+/// and one "key\toffset\n" index line. Files are written to temporaries and renamed on <see cref="Complete"/>.</summary>
+public sealed class RecordIoWriter : IDisposable
+{
+    private readonly FileStream _rec;
+    private readonly StreamWriter _idx;
+    private readonly string _recTmp, _idxTmp;
+    private readonly HashSet<long> _keys = [];
+    private bool _completed;
+
+    public string RecPath { get; }
+    public string IdxPath { get; }
+    public int Count => _keys.Count;
+
+    public RecordIoWriter(string recPath, string? idxPath = null)
+    {
+        RecPath = Path.GetFullPath(recPath);
+        IdxPath = Path.GetFullPath(idxPath ?? Path.ChangeExtension(recPath, ".idx"));
+        Directory.CreateDirectory(Path.GetDirectoryName(RecPath)!);
+        _recTmp = RecPath + $".{Environment.ProcessId}.tmp";
+        _idxTmp = IdxPath + $".{Environment.ProcessId}.tmp";
+        _rec = new FileStream(_recTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        _idx = new StreamWriter(_idxTmp, false, new UTF8Encoding(false)) { NewLine = "\n" };
+    }
+
+    public void Write(long key, ReadOnlySpan<byte> record)
+    {
+        if (!_keys.Add(key)) throw new ArgumentException($"record key {key} written twice", nameof(key));
+        long pos = _rec.Position;
+        WriteFramed(_rec, record);
+        _idx.Write(key.ToString(CultureInfo.InvariantCulture));
+        _idx.Write('\t');
+        _idx.Write(pos.ToString(CultureInfo.InvariantCulture));
+        _idx.Write('\n');
+    }
+
+    /// <summary>Frames one record as dmlc::RecordIOWriter::WriteRecord does.</summary>
+    public static void WriteFramed(Stream output, ReadOnlySpan<byte> data)
+    {
+        if (data.Length > RecordIoFraming.MaxPartLength)
+            throw new ArgumentException($"RecordIO records must be < 2^29 bytes, got {data.Length}");
+        Span<byte> head = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(head, RecordIoFraming.Magic);
+        int lowerAlign = data.Length & ~3;
+        int dptr = 0;
+        for (int i = 0; i < lowerAlign; i += 4)
+        {
+            if (BinaryPrimitives.ReadUInt32LittleEndian(data[i..]) != RecordIoFraming.Magic) continue;
+            BinaryPrimitives.WriteUInt32LittleEndian(head[4..], RecordIoFraming.EncodeLRecord(dptr == 0 ? 1u : 2u, (uint)(i - dptr)));
+            output.Write(head);
+            output.Write(data[dptr..i]);
+            dptr = i + 4;
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(head[4..], RecordIoFraming.EncodeLRecord(dptr != 0 ? 3u : 0u, (uint)(data.Length - dptr)));
+        output.Write(head);
+        output.Write(data[dptr..]);
+        int pad = RecordIoFraming.Padded(data.Length) - data.Length;
+        if (pad > 0) output.Write(stackalloc byte[pad]);
+    }
+
+    /// <summary>Flushes and renames the temporaries into place; without it the outputs are discarded.</summary>
+    public void Complete()
+    {
+        _rec.Flush(true);
+        _rec.Dispose();
+        _idx.Flush();
+        _idx.Dispose();
+        File.Move(_recTmp, RecPath, overwrite: true);
+        File.Move(_idxTmp, IdxPath, overwrite: true);
+        _completed = true;
+    }
+
+    public void Dispose()
+    {
+        if (_completed) return;
+        _rec.Dispose();
+        _idx.Dispose();
+        File.Delete(_recTmp);
+        File.Delete(_idxTmp);
+    }
+}
