@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FaceBoost.Data;
+
+namespace FaceBoost.Bench;
+
+/// <summary>Decoded + augmented images per second through <see cref="FaceLoader"/> on the CelebA slice (whole
+/// in-the-wild JPEGs): resize shorter side to 128, random crop 112, flip p = 0.5, batch 64, 1 and 2 workers.</summary>
+public sealed class LoaderBench : IBenchmark
+{
+    public string Name => "loader";
+    public string Description => "FaceLoader images/s at 112x112 on the CelebA slice, 1 and 2 workers";
+
+    public int Run(string[] args)
+    {
+        var shared = Environment.GetEnvironmentVariable("FACEBOOST_SHARED") ?? FindShared();
+        var list = shared == null ? null : Path.Combine(shared, "data", "celeba-dev", "identity.txt");
+        if (list == null || !File.Exists(list)) { Console.WriteLine("loader: ../shared/data/celeba-dev is absent; nothing to measure"); return 0; }
+        int epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
+        var ds = FaceDataset.FromListFile(list);
+        var transform = ImageTransform.Train(size: 112, resizeTo: 128, flip: 0.5);
+        var md = new StringBuilder();
+        md.AppendLine("# Loader benchmark").AppendLine()
+          .AppendLine($"`dotnet run -c Release --project bench/FaceBoost.Bench -- loader {epochs}` — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, " +
+                      $"{Environment.ProcessorCount} cores (shared with other jobs: figures are lower bounds).").AppendLine()
+          .AppendLine($"CelebA in-the-wild slice: {ds.Count} JPEGs (whole photos, ~170–620 px), decode → resize shorter side 128 " +
+                      "(antialiased bilinear) → random crop 112 → flip p=0.5 → normalise → N×3×112×112 float32 tensors, batch 64, " +
+                      $"DropLast=false; {epochs} timed epochs after one warm-up epoch.").AppendLine()
+          .AppendLine("| workers | prefetch | images | seconds | images/s |").AppendLine("|---:|---:|---:|---:|---:|");
+        foreach (int workers in new[] { 1, 2 })
+        {
+            using var loader = new FaceLoader(ds, new LoaderOptions(BatchSize: 64, Workers: workers, Prefetch: 4, DropLast: false, Seed: 1), transform);
+            Drain(loader, 0); // warm-up: JIT, file cache
+            var sw = Stopwatch.StartNew();
+            long images = 0;
+            for (int e = 1; e <= epochs; e++) images += Drain(loader, e);
+            double s = sw.Elapsed.TotalSeconds;
+            var line = $"| {workers} | 4 | {images} | {s:0.00} | {images / s:0} |";
+            Console.WriteLine(line);
+            md.AppendLine(line);
+            if (loader.SkippedFiles > 0) md.AppendLine($"\n({loader.SkippedFiles} files skipped)");
+        }
+        var outDir = Path.Combine(FindRepo() ?? ".", "bench", "results");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "loader.md"), md.ToString());
+        Console.WriteLine($"wrote {Path.Combine(outDir, "loader.md")}");
+        return 0;
+    }
+
+    private static long Drain(FaceLoader loader, int epoch)
+    {
+        long n = 0;
+        foreach (var b in loader.Epoch(epoch)) using (b) n += b.Count;
+        return n;
+    }
+
+    private static string? FindRepo()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "FaceBoost.sln"))) return d.FullName;
+        return null;
+    }
+
+    private static string? FindShared()
+    {
+        var repo = FindRepo();
+        var p = repo == null ? null : Path.Combine(Path.GetDirectoryName(repo)!, "shared");
+        return p != null && Directory.Exists(Path.Combine(p, "data")) ? p : null;
+    }
+}
