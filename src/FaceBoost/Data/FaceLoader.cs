@@ -170,7 +170,7 @@ public sealed class FaceLoader : IDisposable
             var sample = Dataset.Samples[i];
             if (_bad.ContainsKey(sample.Path)) { failed++; continue; }
             RgbImage img;
-            try { img = ImageDecoder.Decode(sample.Path); }
+            try { img = ImageDecoder.Decode(sample.Path, Transform.MinDecodeSide); }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // Any decoder failure (corrupt, truncated, missing, unreadable) is the file's fault, not the run's.

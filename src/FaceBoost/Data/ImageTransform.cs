@@ -31,6 +31,9 @@ public sealed record ImageTransform
     /// <summary>Just resize to Size×Size (for already aligned crops, e.g. 112×112 faces or GAN outputs).</summary>
     public static ImageTransform Plain(int size = 112) => new() { Size = size };
 
+    /// <summary>The smallest shorter side the pipeline needs from the decoder (JPEGs may be decoded reduced to it).</summary>
+    public int MinDecodeSide => Math.Max(Size, ResizeTo ?? Size);
+
     public void Validate()
     {
         if (Size <= 0) throw new ArgumentOutOfRangeException(nameof(Size), $"{Size}: must be positive");
