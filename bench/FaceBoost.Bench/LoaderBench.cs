@@ -42,6 +42,8 @@ public sealed class LoaderBench : IBenchmark
             md.AppendLine(line);
             if (loader.SkippedFiles > 0) md.AppendLine($"\n({loader.SkippedFiles} files skipped)");
         }
+        if (File.Exists("/proc/loadavg"))
+            md.AppendLine().AppendLine($"Load average during the run (other helpers' jobs share the cores): {File.ReadAllText("/proc/loadavg").Trim()}");
         var outDir = Path.Combine(FindRepo() ?? ".", "bench", "results");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "loader.md"), md.ToString());
@@ -61,6 +63,14 @@ public sealed class LoaderBench : IBenchmark
         double decode = sw.Elapsed.TotalMilliseconds; sw.Restart();
         for (int i = 0; i < imgs.Length; i++) t.Apply(imgs[i], 1, 0, i);
         double aug = sw.Elapsed.TotalMilliseconds;
+        using (var loader = new FaceLoader(ds, new LoaderOptions(BatchSize: 32, Workers: 2, Seed: 1), t))
+        using (var first = loader.Epoch(0).First())
+        {
+            // Outside the repo: these are real people's photos and must not be committed.
+            var grid = Path.Combine(Path.GetTempPath(), "faceboost-loader-batch.png");
+            Imaging.ImageGrid.SavePng(first.Images, grid, columns: 8);
+            Console.WriteLine($"first training batch: {grid}");
+        }
         Console.WriteLine($"per image: read {read / files.Length:0.00} ms, decode {decode / files.Length:0.00} ms, augment {aug / files.Length:0.00} ms");
         return 0;
     }
