@@ -131,7 +131,7 @@ public sealed class RecognitionTrainer
                 loss.backward();
                 var gradNorm = GradientNorm(parameters);
                 if (!double.IsFinite(gradNorm))
-                    throw Diverged($"gradient norm became {gradNorm} at epoch {epoch}, batch {b} (step {globalStep + 1})", lastCheckpoint);
+                    throw Diverged($"gradient norm became {gradNorm} at epoch {epoch}, batch {b} (step {globalStep + 1}; first bad gradient: {FirstNonFiniteGradient(parameters)})", lastCheckpoint);
                 if (_o.Optimizer.ClipGradNorm > 0 && gradNorm > _o.Optimizer.ClipGradNorm)
                     ScaleGradients(parameters, _o.Optimizer.ClipGradNorm / (gradNorm + 1e-6));
                 optimizer.Step();
@@ -204,6 +204,12 @@ public sealed class RecognitionTrainer
             sum = sum is null ? s : sum + s;
         }
         return sum is null ? 0 : Math.Sqrt(sum.item<float>());
+    }
+
+    private static string FirstNonFiniteGradient(IReadOnlyList<NamedParameter> ps)
+    {
+        using var scope = NewDisposeScope();
+        return ps.FirstOrDefault(p => p.Parameter.grad is { } g && !isfinite(g).all().item<bool>())?.Name ?? "none";
     }
 
     private static void ScaleGradients(IReadOnlyList<NamedParameter> ps, double factor)

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace FaceBoost.Tests.Recognition;
 
+[Collection(RecognitionCollection.Name)]
 public sealed class BackboneTests
 {
     public BackboneTests() => TorchRuntime.Initialize(2);

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace FaceBoost.Tests.Recognition;
 
+[Collection(RecognitionCollection.Name)]
 public sealed class MarginHeadTests
 {
     public MarginHeadTests() => TorchRuntime.Initialize(2);

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace FaceBoost.Tests.Recognition;
 
+[Collection(RecognitionCollection.Name)]
 public sealed class OptimizationTests
 {
     public OptimizationTests() => TorchRuntime.Initialize(2);
