@@ -46,24 +46,29 @@ public sealed class InMemoryBatchSource : ITrainBatchSource, IDisposable
     public IEnumerable<TrainBatch> Epoch(int epoch, int startBatch)
     {
         var order = Order(epoch);
+        // Each batch is built in a plain method: a dispose scope must never stay open across a `yield`
+        // (the consumer's scopes would nest inside it and be torn down out of order).
         for (var b = startBatch; b < BatchesPerEpoch; b++)
+            yield return Build(order, epoch, b);
+    }
+
+    private TrainBatch Build(int[] order, int epoch, int b)
+    {
+        var idx = order.AsSpan(b * _batchSize, _batchSize).ToArray();
+        using var scope = NewDisposeScope();
+        var images = _images.index_select(0, tensor(idx.Select(i => (long)i).ToArray()));
+        if (_flip)
         {
-            var idx = order.AsSpan(b * _batchSize, _batchSize).ToArray();
-            using var scope = NewDisposeScope();
-            var images = _images.index_select(0, tensor(idx.Select(i => (long)i).ToArray()));
-            if (_flip)
+            var rng = new Random(HashCode.Combine(_seed, epoch, b, 0xf11b));
+            var flips = idx.Select(_ => rng.Next(2) == 1).ToArray();
+            if (flips.Any(f => f))
             {
-                var rng = new Random(HashCode.Combine(_seed, epoch, b, 0xf11b));
-                var flips = idx.Select(_ => rng.Next(2) == 1).ToArray();
-                if (flips.Any(f => f))
-                {
-                    var mask = tensor(flips).view(-1, 1, 1, 1);
-                    images = where(mask, images.flip(3), images);
-                }
+                var mask = tensor(flips).view(-1, 1, 1, 1);
+                images = where(mask, images.flip(3), images);
             }
-            var labels = tensor(idx.Select(i => _labels[i]).ToArray());
-            yield return new TrainBatch(images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), b);
         }
+        var labels = tensor(idx.Select(i => _labels[i]).ToArray());
+        return new TrainBatch(images.DetachFromDisposeScope(), labels.DetachFromDisposeScope(), b);
     }
 
     public void Dispose() => _images.Dispose();
