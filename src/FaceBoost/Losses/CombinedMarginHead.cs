@@ -58,7 +58,8 @@ public sealed class CombinedMarginHead : ClassifierHead
         if (M1 == 1 && M3 == 0 && M2 > 0)
         {
             // cos(θ + m) = cos θ cos m − sin θ sin m
-            var sin = (1 - target * target).clamp_min(0).sqrt();
+            // clamp away from 0: at cos θ = ±1 the sqrt gradient is infinite and turns into NaN through torch.where.
+            var sin = (1 - target * target).clamp_min(1e-6).sqrt();
             var cosThetaM = target * Math.Cos(M2) - sin * Math.Sin(M2);
             final = EasyMargin
                 ? torch.where(target > 0, cosThetaM, target)

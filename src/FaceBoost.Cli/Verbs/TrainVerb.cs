@@ -1,0 +1,129 @@
+using System.CommandLine;
+using FaceBoost.Losses;
+using FaceBoost.Nets;
+using FaceBoost.Training;
+using Spectre.Console;
+
+namespace FaceBoost.Cli.Verbs;
+
+/// <summary>`faceboost train`: face-recognition training with a margin head, resumable run folder.</summary>
+public sealed class TrainVerb : IVerb
+{
+    public Command Build()
+    {
+        var cmd = new Command("train", "Train a face-recognition backbone (ArcFace/CosFace/...) on labelled faces.");
+        var data = new Option<string?>("--data") { Description = "Folder of identity sub-folders (or image root for --list-file)" };
+        var listFile = new Option<string?>("--list-file") { Description = "List file of '<path> <identity>' lines" };
+        var backbone = new Option<string>("--backbone") { Description = "iresnet18|34|50|100, ir50, irse50, irse18, mobilefacenet", DefaultValueFactory = _ => "iresnet50" };
+        var inputSize = new Option<int>("--input-size") { Description = "Input side (112, or 32/48/64 for CPU runs)", DefaultValueFactory = _ => 112 };
+        var width = new Option<int>("--width") { Description = "Base width (64 published; smaller for CPU)", DefaultValueFactory = _ => 64 };
+        var emb = new Option<int>("--embedding-size") { DefaultValueFactory = _ => 512 };
+        var dropout = new Option<double>("--dropout") { DefaultValueFactory = _ => 0 };
+        var channels = new Option<int>("--input-channels") { Description = "3, or 6 (image ⊕ average image)", DefaultValueFactory = _ => 3 };
+        var avgImage = new Option<string?>("--average-image") { Description = "Average image for a 6-channel backbone trained from scratch" };
+        var loss = new Option<string>("--loss") { Description = "arcface|cosface|combined|softmax", DefaultValueFactory = _ => "arcface" };
+        var margin = new Option<double?>("--margin") { Description = "ArcFace m (0.5) or CosFace m (0.4)" };
+        var scale = new Option<double?>("--scale") { Description = "Logit scale s (64)" };
+        var focal = new Option<double>("--focal-gamma") { Description = "Focal loss γ (paper 2; 0 = cross-entropy)", DefaultValueFactory = _ => 0 };
+        var optim = new Option<string>("--optimizer") { Description = "sgd|adamw", DefaultValueFactory = _ => "sgd" };
+        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 0.1 };
+        var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => 0.9 };
+        var wd = new Option<double>("--weight-decay") { Description = "Not applied to BatchNorm or biases", DefaultValueFactory = _ => 5e-4 };
+        var schedule = new Option<string>("--schedule") { Description = "step|cosine|poly", DefaultValueFactory = _ => "step" };
+        var milestones = new Option<string?>("--milestones") { Description = "Comma-separated epochs for step (paper: 15,20,...,95 → 'paper')" };
+        var factor = new Option<double>("--step-factor") { DefaultValueFactory = _ => 1 / 1.5 };
+        var warmup = new Option<double>("--warmup-epochs") { DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
+        var freeze = new Option<int>("--freeze-body-epochs") { DefaultValueFactory = _ => 0 };
+        var labelFraction = new Option<double>("--label-fraction") { DefaultValueFactory = _ => 1.0 };
+        var perId = new Option<int?>("--images-per-identity");
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        var workers = new Option<int>("--workers") { DefaultValueFactory = _ => 2 };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
+        var runDir = new Option<string>("--run-dir") { DefaultValueFactory = _ => "runs/train" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --run-dir from its latest checkpoint (its options.json wins)" };
+        var clip = new Option<double>("--clip-grad") { Description = "Max global gradient norm (0 = off)", DefaultValueFactory = _ => 0 };
+        var initFrom = new Option<string?>("--init-from") { Description = "Encoder checkpoint whose input layer + body initialise the backbone" };
+        var logEvery = new Option<int>("--log-every") { DefaultValueFactory = _ => 10 };
+        var ckptEvery = new Option<int>("--checkpoint-every") { Description = "Also checkpoint every N steps (0 = epoch end only)", DefaultValueFactory = _ => 0 };
+        var resizeTo = new Option<int?>("--resize-to") { Description = "Resize before random crop (paper: 128 for 112)" };
+        foreach (var o in new Option[] { data, listFile, backbone, inputSize, width, emb, dropout, channels, avgImage, loss, margin, scale, focal, optim, lr, momentum, wd,
+                     schedule, milestones, factor, warmup, epochs, batch, freeze, labelFraction, perId, seed, workers, threads, runDir, resume, clip, initFrom, logEvery, ckptEvery, resizeTo })
+            cmd.Options.Add(o);
+
+        cmd.SetAction(pr =>
+        {
+            var dir = pr.GetValue(runDir)!;
+            var isResume = pr.GetValue(resume);
+            RecognitionTrainOptions options;
+            if (isResume)
+            {
+                options = RecognitionTrainer.ReadOptions(dir) with { RunDir = dir };
+            }
+            else
+            {
+                var ms = pr.GetValue(milestones);
+                IReadOnlyList<double> milestoneList = ms is null ? [] : ms == "paper" ? ScheduleOptions.PaperMilestones
+                    : ms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(double.Parse).ToArray();
+                options = new RecognitionTrainOptions
+                {
+                    Data = new TrainDataOptions
+                    {
+                        Path = pr.GetValue(data), ListFile = pr.GetValue(listFile), LabelFraction = pr.GetValue(labelFraction),
+                        ImagesPerIdentity = pr.GetValue(perId), Workers = pr.GetValue(workers), ResizeTo = pr.GetValue(resizeTo),
+                    },
+                    Backbone = new BackboneOptions
+                    {
+                        Name = pr.GetValue(backbone)!, InputSize = pr.GetValue(inputSize), BaseWidth = pr.GetValue(width),
+                        EmbeddingSize = pr.GetValue(emb), Dropout = pr.GetValue(dropout), InputChannels = pr.GetValue(channels),
+                    },
+                    Head = new HeadOptions { Loss = pr.GetValue(loss)!, Margin = pr.GetValue(margin), Scale = pr.GetValue(scale), FocalGamma = pr.GetValue(focal) },
+                    Optimizer = new OptimizerOptions
+                    {
+                        Kind = pr.GetValue(optim)!, LearningRate = pr.GetValue(lr), Momentum = pr.GetValue(momentum),
+                        WeightDecay = pr.GetValue(wd), ClipGradNorm = pr.GetValue(clip),
+                    },
+                    Schedule = new ScheduleOptions { Kind = pr.GetValue(schedule)!, Milestones = milestoneList, Factor = pr.GetValue(factor), WarmupEpochs = pr.GetValue(warmup) },
+                    Epochs = pr.GetValue(epochs), BatchSize = pr.GetValue(batch), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
+                    RunDir = dir, FreezeBodyEpochs = pr.GetValue(freeze), InitFrom = pr.GetValue(initFrom), AverageImagePath = pr.GetValue(avgImage),
+                    LogEvery = pr.GetValue(logEvery), CheckpointEverySteps = pr.GetValue(ckptEvery),
+                };
+                if (options.InitFrom is { } init) BackboneInitializers.Find(init); // fail early with a clear message
+            }
+
+            try
+            {
+                using var source = FaceLoaderBatchSource.Create(options);
+                var trainer = new RecognitionTrainer(options, source);
+                using var cts = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+                TrainResult? result = null;
+                AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("training", maxValue: (double)options.Epochs * source.BatchesPerEpoch);
+                        var progress = new Progress<TrainProgress>(p =>
+                        {
+                            task.Value = p.GlobalStep;
+                            task.Description = $"ep {p.Epoch + 1}/{p.Epochs} loss {p.Loss:F3} acc {p.Accuracy:P0} lr {p.LearningRate:G3} {p.ImagesPerSecond:F1} img/s";
+                        });
+                        result = trainer.Run(isResume, progress, cts.Token);
+                    });
+                AnsiConsole.MarkupLine($"steps {result!.GlobalStep}, last loss {result.LastLoss:F4}, acc {result.LastAccuracy:P1}; checkpoint [green]{Markup.Escape(result.LastCheckpoint ?? "-")}[/]");
+                return 0;
+            }
+            catch (TrainingDivergedException ex)
+            {
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
+                return 3;
+            }
+            catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException or NotSupportedException or InvalidOperationException)
+            {
+                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+                return 2;
+            }
+        });
+        return cmd;
+    }
+}
