@@ -37,11 +37,16 @@ public sealed class EvalVerb : IVerb
         var batch = new Option<int>("--batch-size") { Description = "Images per model call", DefaultValueFactory = _ => 32 };
         var threads = new Option<int>("--threads") { Description = "Runtime threads (0 = all cores)", DefaultValueFactory = _ => 0 };
         var folds = new Option<int>("--folds") { Description = "Folds of the accuracy protocol", DefaultValueFactory = _ => 10 };
+        var foldScheme = new Option<string>("--fold-scheme")
+        {
+            Description = "auto (consecutive blocks for LFW/RFW lists, as their protocol; stratified otherwise) | consecutive | stratified",
+            DefaultValueFactory = _ => "auto",
+        };
         var linearFar = new Option<bool>("--linear-far") { Description = "Plot the ROC with a linear FAR axis (default log)" };
         var outDir = new Option<string?>("--out") { Description = "Folder for results.json, roc.png and table.md" };
 
         var cmd = new Command("eval", "Face verification: 10-fold accuracy, TAR@FAR, ROC/AUC/EER, per-group Avg/Std/SER.");
-        foreach (var o in new Option[] { model, pairs, pairsFormat, images, dataset, numPairs, seed, groups, flip, preprocess, inputSize, mean, std, bgr, nhwc, batch, threads, folds, linearFar, outDir })
+        foreach (var o in new Option[] { model, pairs, pairsFormat, images, dataset, numPairs, seed, groups, flip, preprocess, inputSize, mean, std, bgr, nhwc, batch, threads, folds, foldScheme, linearFar, outDir })
             cmd.Options.Add(o);
 
         cmd.SetAction(pr =>
@@ -62,15 +67,26 @@ public sealed class EvalVerb : IVerb
                 else
                 {
                     list = [];
+                    bool allLfw = true;
                     foreach (var spec in pairFiles)
                     {
                         int eq = spec.IndexOf('=');
                         // "group=file", unless the '=' is part of an existing file name.
                         var (group, file) = eq > 0 && !File.Exists(spec) ? (spec[..eq], spec[(eq + 1)..]) : ((string?)null, spec);
                         list.AddRange(PairFileReader.Read(file, pr.GetValue(images), group, pr.GetValue(pairsFormat)));
+                        allLfw &= pr.GetValue(pairsFormat) == PairFileFormat.Lfw
+                                  || pr.GetValue(pairsFormat) == PairFileFormat.Auto && PairFileReader.IsLfwStyle(file);
                     }
-                    scheme = FoldScheme.Consecutive; // published lists: their own consecutive folds
+                    // Published lists (LFW/RFW) define their folds by order; a generic list may be sorted by label.
+                    scheme = allLfw ? FoldScheme.Consecutive : FoldScheme.Stratified;
                 }
+                scheme = pr.GetValue(foldScheme)!.ToLowerInvariant() switch
+                {
+                    "auto" => scheme,
+                    "consecutive" => FoldScheme.Consecutive,
+                    "stratified" => FoldScheme.Stratified,
+                    var other => throw new ArgumentException($"--fold-scheme '{other}' is not auto, consecutive or stratified"),
+                };
                 if (pr.GetValue(groups) is { } gf) list = GroupAssignment.Apply(list, gf);
 
                 var embedderOptions = new EmbedderOptions

@@ -52,6 +52,24 @@ public static class PairFileReader
         return pairs;
     }
 
+    /// <summary>True when every pair line of the file is LFW/RFW-style (name + numbers), i.e. a published
+    /// list whose order defines its folds.</summary>
+    public static bool IsLfwStyle(string path)
+    {
+        int lineNo = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            lineNo++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var f = line.Contains('\t') ? line.Split('\t', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                                        : line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (lineNo == 1 && f.Length == 2 && f.All(IsInt)) continue;
+            if (Detect(f) != PairFileFormat.Lfw) return false;
+        }
+        return true;
+    }
+
     private static PairFileFormat Detect(string[] f) =>
         (f.Length == 3 && IsInt(f[1]) && IsInt(f[2]) && !LooksLikePath(f[0])) || (f.Length == 4 && IsInt(f[1]) && IsInt(f[3]))
             ? PairFileFormat.Lfw : PairFileFormat.Generic;

@@ -20,12 +20,14 @@ public sealed class PairFileAndCliTests : IDisposable
         Assert.Equal("/lfw/Dean_Barker/Dean_Barker_0001.jpg", p[1].PathB);
         Assert.False(p[1].Same);
         Assert.Equal("African", p[1].Group);
+        Assert.True(PairFileReader.IsLfwStyle(lfw));
 
         var generic = Path.Combine(_dir, "generic.txt");
         File.WriteAllLines(generic, ["a/1.png b/2.png 1", "a/1.png c/3.png diff Asian"]);
         var g = PairFileReader.Read(generic, "/root");
         Assert.Equal(("/root/a/1.png", true, (string?)null), (g[0].PathA, g[0].Same, g[0].Group));
         Assert.Equal((false, "Asian"), (g[1].Same, g[1].Group));
+        Assert.False(PairFileReader.IsLfwStyle(generic));
 
         File.WriteAllLines(generic, ["a/1.png b/2.png maybe"]);
         var ex = Assert.Throws<FormatException>(() => PairFileReader.Read(generic));
@@ -67,6 +69,7 @@ public sealed class PairFileAndCliTests : IDisposable
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")))!;
         Assert.Equal(2, json["groups"]!.AsArray().Count);
         Assert.InRange((double)json["overall"]!["auc"]!, 0.95, 1.0); // measured 0.99+ on these 4 identities
+        Assert.Equal("stratified", (string?)json["protocol"]!["fold_scheme"]); // a generic list sorted by label
         Assert.Contains("Avg", File.ReadAllText(Path.Combine(outDir, "table.md")));
         Assert.True(new FileInfo(Path.Combine(outDir, "roc.png")).Length > 5000);
     }
