@@ -17,11 +17,12 @@ public sealed class EvalVerb : IVerb
             Description = "Pair list (LFW/RFW/generic); repeat as group=file for per-group files (RFW: --pairs African=African_pairs.txt ...)",
             AllowMultipleArgumentsPerToken = false,
         };
-        var pairsFormat = new Option<PairFileFormat>("--pairs-format") { Description = "auto | lfw (also RFW) | generic ('pathA pathB label [group]')", DefaultValueFactory = _ => PairFileFormat.Auto };
+        var pairsFormat = new Option<PairFileFormat>("--pairs-format") { Description = "auto | lfw | rfw | generic ('pathA pathB 0|1 [group]')", DefaultValueFactory = _ => PairFileFormat.Auto };
         var images = new Option<string?>("--images") { Description = "Image root for pair lists ('{group}' is replaced by the group name)" };
         var dataset = new Option<string?>("--dataset") { Description = "Labeled set to generate pairs from: identity folders or a '<file> <id>' list" };
         var numPairs = new Option<int>("--num-pairs") { Description = "Pairs to generate with --dataset (half genuine)", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Seed for generated pairs and stratified folds", DefaultValueFactory = _ => 0 };
+        var exclude = new Option<string[]>("--exclude") { Description = "Glob(s) of files to leave out of --dataset, e.g. '*_Ambient.pgm' for Extended Yale B" };
         var groups = new Option<string?>("--groups") { Description = "File of '<identity|file> <group>' lines for per-group results" };
         var flip = new Option<bool>("--flip") { Description = "Flip-sum embeddings (embedding + embedding of the mirrored image), as the paper" };
         var preprocess = new Option<string>("--preprocess")
@@ -46,7 +47,7 @@ public sealed class EvalVerb : IVerb
         var outDir = new Option<string?>("--out") { Description = "Folder for results.json, roc.png and table.md" };
 
         var cmd = new Command("eval", "Face verification: 10-fold accuracy, TAR@FAR, ROC/AUC/EER, per-group Avg/Std/SER.");
-        foreach (var o in new Option[] { model, pairs, pairsFormat, images, dataset, numPairs, seed, groups, flip, preprocess, inputSize, mean, std, bgr, nhwc, batch, threads, folds, foldScheme, linearFar, outDir })
+        foreach (var o in new Option[] { model, pairs, pairsFormat, images, dataset, numPairs, seed, exclude, groups, flip, preprocess, inputSize, mean, std, bgr, nhwc, batch, threads, folds, foldScheme, linearFar, outDir })
             cmd.Options.Add(o);
 
         cmd.SetAction(pr =>
@@ -57,28 +58,33 @@ public sealed class EvalVerb : IVerb
                 var ds = pr.GetValue(dataset);
                 if ((pairFiles.Length == 0) == (ds is null))
                     throw new ArgumentException("give either --pairs <file> (repeatable) or --dataset <folder|list>");
-                List<VerificationPair> list;
+                IReadOnlyList<VerificationPair> list;
                 FoldScheme scheme;
                 if (ds is not null)
                 {
-                    list = PairGenerator.Generate(LabeledImageList.Load(ds, pr.GetValue(images)), pr.GetValue(numPairs), pr.GetValue(seed));
+                    var globs = pr.GetValue(exclude) ?? [];
+                    var data = Directory.Exists(ds)
+                        ? FaceDataset.FromFolder(ds, exclude: globs.Length > 0 ? ImageFiles.Glob(globs) : null)
+                        : FaceDataset.FromListFile(ds, pr.GetValue(images));
+                    list = PairSets.Generate(data, pr.GetValue(numPairs), pr.GetValue(seed));
                     scheme = FoldScheme.Stratified;
                 }
                 else
                 {
-                    list = [];
+                    var read = new List<VerificationPair>();
                     bool allLfw = true;
                     foreach (var spec in pairFiles)
                     {
                         int eq = spec.IndexOf('=');
                         // "group=file", unless the '=' is part of an existing file name.
                         var (group, file) = eq > 0 && !File.Exists(spec) ? (spec[..eq], spec[(eq + 1)..]) : ((string?)null, spec);
-                        list.AddRange(PairFileReader.Read(file, pr.GetValue(images), group, pr.GetValue(pairsFormat)));
-                        allLfw &= pr.GetValue(pairsFormat) == PairFileFormat.Lfw
+                        read.AddRange(PairFileReader.Read(file, pr.GetValue(images), group, pr.GetValue(pairsFormat)));
+                        allLfw &= pr.GetValue(pairsFormat) is PairFileFormat.Lfw or PairFileFormat.Rfw
                                   || pr.GetValue(pairsFormat) == PairFileFormat.Auto && PairFileReader.IsLfwStyle(file);
                     }
                     // Published lists (LFW/RFW) define their folds by order; a generic list may be sorted by label.
                     scheme = allLfw ? FoldScheme.Consecutive : FoldScheme.Stratified;
+                    list = read;
                 }
                 scheme = pr.GetValue(foldScheme)!.ToLowerInvariant() switch
                 {

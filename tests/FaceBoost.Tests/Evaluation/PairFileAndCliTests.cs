@@ -8,42 +8,30 @@ public sealed class PairFileAndCliTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     [Fact]
-    public void ReadsLfwStyleAndGenericPairLists()
+    public void DetectsListFormatsAndUsesLfwFolds()
     {
         var lfw = Path.Combine(_dir, "pairs.txt");
-        File.WriteAllLines(lfw, ["10\t300", "Abel_Pacheco\t1\t4", "Abdel_Madi_Shabneh\t1\tDean_Barker\t1"]);
-        var p = PairFileReader.Read(lfw, "/lfw", group: "African");
-        Assert.Equal(2, p.Count);
-        Assert.Equal("/lfw/Abel_Pacheco/Abel_Pacheco_0001.jpg", p[0].PathA);
-        Assert.Equal("/lfw/Abel_Pacheco/Abel_Pacheco_0004.jpg", p[0].PathB);
-        Assert.True(p[0].Same);
-        Assert.Equal("/lfw/Dean_Barker/Dean_Barker_0001.jpg", p[1].PathB);
-        Assert.False(p[1].Same);
-        Assert.Equal("African", p[1].Group);
+        File.WriteAllLines(lfw, ["2\t1", "Abel_Pacheco\t1\t4", "Abdel_Madi_Shabneh\t1\tDean_Barker\t1", "Dean_Barker\t1\t2", "Abel_Pacheco\t2\tDean_Barker\t2"]);
         Assert.True(PairFileReader.IsLfwStyle(lfw));
+        var p = PairFileReader.Read(lfw, "/lfw");
+        Assert.Equal(4, p.Count);
+        Assert.Equal("/lfw/Abel_Pacheco/Abel_Pacheco_0004.jpg", p[0].PathB);
+        Assert.Equal([0, 0, 1, 1], p.Select(x => x.Fold));
+        var rfw = PairFileReader.Read(lfw, "/rfw", group: "African");
+        Assert.All(rfw, x => Assert.Equal("African", x.Group));
+
+        // Folds from the list win over the configured scheme: 2 folds of 2 pairs.
+        var r = VerificationEvaluator.FromScores(p, [0.9, 0.1, 0.8, 0.2], new MetricsOptions { FoldScheme = FoldScheme.Stratified });
+        Assert.Equal(2, r.Overall.KFold.FoldAccuracies.Length);
+        Assert.Equal(FoldScheme.Consecutive, r.Protocol.FoldScheme);
+        Assert.Equal(1.0, r.Overall.KFold.Mean);
 
         var generic = Path.Combine(_dir, "generic.txt");
-        File.WriteAllLines(generic, ["a/1.png b/2.png 1", "a/1.png c/3.png diff Asian"]);
-        var g = PairFileReader.Read(generic, "/root");
-        Assert.Equal(("/root/a/1.png", true, (string?)null), (g[0].PathA, g[0].Same, g[0].Group));
-        Assert.Equal((false, "Asian"), (g[1].Same, g[1].Group));
+        File.WriteAllLines(generic, ["a/1.png\tb/2.png\t1", "a/1.png\tc/3.png\t0\tAsian"]);
         Assert.False(PairFileReader.IsLfwStyle(generic));
-
-        File.WriteAllLines(generic, ["a/1.png b/2.png maybe"]);
-        var ex = Assert.Throws<FormatException>(() => PairFileReader.Read(generic));
-        Assert.Contains("generic.txt:1", ex.Message);
-    }
-
-    [Fact]
-    public void GeneratedPairsAreBalancedDistinctAndSeeded()
-    {
-        var images = Enumerable.Range(0, 5).SelectMany(id => Enumerable.Range(0, 4).Select(i => ($"/d/{id}/{i}.png", id.ToString()))).ToList();
-        var a = PairGenerator.Generate(images, 40, seed: 7);
-        Assert.Equal(20, a.Count(p => p.Same));
-        Assert.Equal(40, a.Select(p => (p.PathA, p.PathB)).Distinct().Count());
-        Assert.All(a.Where(p => p.Same), p => Assert.Equal(Path.GetDirectoryName(p.PathA), Path.GetDirectoryName(p.PathB)));
-        Assert.Equal(a, PairGenerator.Generate(images, 40, seed: 7));
-        Assert.Throws<ArgumentException>(() => PairGenerator.Generate(images, 100, seed: 7)); // only 30 genuine pairs exist
+        var g = PairFileReader.Read(generic, "/root");
+        Assert.Equal(("/root/a/1.png", true), (g[0].PathA, g[0].Same));
+        Assert.Equal((false, "Asian"), (g[1].Same, g[1].Group));
     }
 
     [SkippableFact]
