@@ -24,7 +24,8 @@ public sealed class EvalBench : IBenchmark
         md.AppendLine("# eval bench: ONNX embedding throughput and ORL verification");
         md.AppendLine();
         md.AppendLine($"Machine: {Environment.ProcessorCount} logical cores (shared with other jobs), ONNX Runtime intra-op threads = {threads}. " +
-                      $"Model: mobilefacenet-128d.onnx (N×3×112×112). Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+                      $"Model: mobilefacenet-128d.onnx (N×3×112×112). Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. " +
+                      $"Load average at start: {LoadAverage()} — other jobs share the cores, so images/s is a lower bound.");
         md.AppendLine();
 
         // Throughput: decoded, preprocessed 112×112 faces in memory; only the model is timed.
@@ -93,6 +94,9 @@ public sealed class EvalBench : IBenchmark
         }
         return pairs;
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string? FindRepo()
     {

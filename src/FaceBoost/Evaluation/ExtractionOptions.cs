@@ -4,7 +4,8 @@ namespace FaceBoost.Evaluation;
 public sealed record ExtractionOptions
 {
     public FacePreprocess Preprocess { get; init; } = FacePreprocess.Resize;
-    /// <summary>Sum the embedding of the horizontally flipped image before normalising (as the paper).</summary>
+    /// <summary>Add the raw embedding of the horizontally flipped image, then L2-normalise the sum (as the paper and
+    /// insightface's verification code do).</summary>
     public bool FlipSum { get; init; }
     /// <summary>Images decoded and embedded per step (the embedder may split further).</summary>
     public int BatchSize { get; init; } = 64;

@@ -58,8 +58,11 @@ public static class VerificationEvaluator
             .Select(i => new ExcludedPair(i, pairs[i].PathA, pairs[i].PathB, "no score")).ToList();
         if (kept.Length == 0) throw new InvalidOperationException($"all {pairs.Count} pairs were excluded (no image could be embedded)");
 
+        // LFW lists read with their "10 300" header carry folds: the protocol's own split wins.
+        bool listFolds = metrics.UseListFolds && kept.All(i => pairs[i].Fold >= 0) && kept.Select(i => pairs[i].Fold).Distinct().Count() >= 2;
         VerificationMetrics Metrics(int[] idx) =>
-            VerificationMetrics.Compute(idx.Select(i => scores[i]).ToArray(), idx.Select(i => pairs[i].Same).ToArray(), metrics);
+            VerificationMetrics.Compute(idx.Select(i => scores[i]).ToArray(), idx.Select(i => pairs[i].Same).ToArray(), metrics,
+                listFolds ? idx.Select(i => pairs[i].Fold).ToArray() : null);
 
         var overall = Metrics(kept);
         var groupNames = pairs.Select(p => p.Group).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
@@ -72,7 +75,7 @@ public static class VerificationEvaluator
         return new VerificationReport
         {
             Model = model, TotalPairs = pairs.Count, Overall = overall, Groups = groups, GroupSummary = summary,
-            Excluded = excluded, Protocol = metrics,
+            Excluded = excluded, Protocol = listFolds ? metrics with { Folds = kept.Max(i => pairs[i].Fold) + 1, FoldScheme = FoldScheme.Consecutive } : metrics,
         };
     }
 }

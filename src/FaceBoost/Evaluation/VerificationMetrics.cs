@@ -13,7 +13,9 @@ public sealed record VerificationMetrics(
     public double Auc => Roc.Auc;
     public double Eer => Roc.Eer;
 
-    public static VerificationMetrics Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> same, MetricsOptions? options = null)
+    /// <param name="folds">Fold of each pair (0..k−1) when the list defines them (LFW's header); else assigned
+    /// by <see cref="MetricsOptions.FoldScheme"/>.</param>
+    public static VerificationMetrics Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> same, MetricsOptions? options = null, int[]? folds = null)
     {
         options ??= new MetricsOptions();
         if (scores.Count != same.Count) throw new ArgumentException($"{scores.Count} scores but {same.Count} labels");
@@ -21,8 +23,17 @@ public sealed record VerificationMetrics(
         int gen = same.Count(s => s), imp = same.Count - gen;
         if (gen == 0 || imp == 0)
             throw new ArgumentException($"verification needs both genuine and impostor pairs (have {gen} genuine, {imp} impostor)");
-        var fold = VerificationFolds.Assign(same, options.Folds, options.FoldScheme, options.Seed);
-        var kfold = KFoldAccuracy.Compute(scores, same, fold, options.Folds);
+        int k = options.Folds;
+        if (folds is not null)
+        {
+            if (folds.Length != scores.Count || folds.Any(f => f < 0)) throw new ArgumentException("every pair needs a fold id ≥ 0");
+            // Renumber the folds present (a subset of pairs, e.g. one group, may miss some).
+            var ids = folds.Distinct().Order().Select((f, i) => (f, i)).ToDictionary(x => x.f, x => x.i);
+            folds = [.. folds.Select(f => ids[f])];
+            k = ids.Count;
+        }
+        var fold = folds ?? VerificationFolds.Assign(same, k, options.FoldScheme, options.Seed);
+        var kfold = KFoldAccuracy.Compute(scores, same, fold, k);
         var (bt, ba) = ThresholdSearch.Best(scores.ToArray(), same.ToArray());
         var tars = options.FarTargets.Select(f => Evaluation.TarAtFar.Compute(scores, same, f)).ToArray();
         return new VerificationMetrics(scores.Count, gen, imp, kfold, ba, bt, tars, RocCurve.Compute(scores, same));
