@@ -60,18 +60,20 @@ public sealed class CelebAAlignmentTests(ITestOutputHelper output)
         }
         Assert.True(aligned.Count >= 0.95 * slice.Count, $"aligned only {aligned.Count}/{slice.Count} photos");
 
-        double accAligned, accCentre, accAlignedBgr;
-        using (var rgb = new MobileFaceNetProbe(recognizer, bgr: false))
-        {
-            accAligned = MobileFaceNetProbe.BestThresholdBalancedAccuracy(rgb.Embed(aligned), ids);
-            accCentre = MobileFaceNetProbe.BestThresholdBalancedAccuracy(rgb.Embed(centre), ids);
-        }
+        // Measured on the whole slice: BGR input verifies ~0.6 points better than RGB (0.953 vs 0.947),
+        // so the model most likely expects BGR; the gap to centre crops is the same either way.
+        double accAligned, accCentre, accAlignedRgb;
         using (var bgr = new MobileFaceNetProbe(recognizer, bgr: true))
-            accAlignedBgr = MobileFaceNetProbe.BestThresholdBalancedAccuracy(bgr.Embed(aligned), ids);
-        output.WriteLine($"{aligned.Count}/{slice.Count} photos, {ids.Distinct().Count()} identities: aligned RGB {accAligned:F4}, aligned BGR {accAlignedBgr:F4}, centre crop RGB {accCentre:F4}");
+        {
+            accAligned = MobileFaceNetProbe.BestThresholdBalancedAccuracy(bgr.Embed(aligned), ids);
+            accCentre = MobileFaceNetProbe.BestThresholdBalancedAccuracy(bgr.Embed(centre), ids);
+        }
+        using (var rgb = new MobileFaceNetProbe(recognizer, bgr: false))
+            accAlignedRgb = MobileFaceNetProbe.BestThresholdBalancedAccuracy(rgb.Embed(aligned), ids);
+        output.WriteLine($"{aligned.Count}/{slice.Count} photos, {ids.Distinct().Count()} identities: aligned BGR {accAligned:F4}, aligned RGB {accAlignedRgb:F4}, centre crop BGR {accCentre:F4}");
 
         Assert.True(accAligned > 0.85, $"aligned accuracy {accAligned:F3}");
-        Assert.True(accAligned - accCentre > 0.08, $"aligned {accAligned:F3} vs centre {accCentre:F3}");
+        Assert.True(accAligned - accCentre > 0.2, $"aligned {accAligned:F3} vs centre {accCentre:F3}");
     }
 
     /// <summary>The naive baseline: shorter side resized to <paramref name="size"/>, centre square cut.</summary>
