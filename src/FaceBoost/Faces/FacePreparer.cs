@@ -17,6 +17,7 @@ public sealed class FacePreparer
     {
         if (options.Workers < 1) throw new ArgumentOutOfRangeException(nameof(options), $"workers must be at least 1, got {options.Workers}");
         _options = options;
+        ArcFaceTemplate.Points(options.AlignmentOrDefault.OutputSize, options.AlignmentOrDefault.Margin); // validates size and margin up front
         _detectorFactory = detectorFactory ?? (() => new YuNetDetector(options.DetectorModel, options.DetectorOrDefault));
         _aligner = new FaceAligner(options.AlignmentOrDefault);
     }
@@ -52,7 +53,13 @@ public sealed class FacePreparer
                 while ((i = Interlocked.Increment(ref next)) < items.Count && !cancel.IsCancellationRequested)
                 {
                     var item = items[i];
-                    var outcome = Process(det, item, outputRoot);
+                    Outcome outcome;
+                    try { outcome = Process(det, item, outputRoot); }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // One photo that breaks the detector (or anything else) must not sink the whole run.
+                        outcome = new Outcome { File = item.SourcePath, Failure = $"{e.GetType().Name}: {e.Message}" };
+                    }
                     lock (gate) outcome.AddTo(summary, _options.Selection);
                     int w = Interlocked.Add(ref written, outcome.Written);
                     int d = Interlocked.Increment(ref done);
@@ -67,7 +74,7 @@ public sealed class FacePreparer
         }
         cancel.ThrowIfCancellationRequested();
 
-        foreach (var list in new[] { summary.DecodeErrors, summary.NoFace, summary.ImplausibleLandmarks, summary.WriteErrors })
+        foreach (var list in new[] { summary.DecodeErrors, summary.NoFace, summary.ImplausibleLandmarks, summary.WriteErrors, summary.Failures })
             list.Sort((a, b) => string.CompareOrdinal(a.File, b.File));
         summary.ElapsedSeconds = sw.Elapsed.TotalSeconds;
         summary.Save(outputRoot);
@@ -112,7 +119,7 @@ public sealed class FacePreparer
     {
         public bool AlreadyDone, Read;
         public int Found, Written;
-        public string? Decode, NoFace, Write;
+        public string? Decode, NoFace, Write, Failure;
         public List<string> Implausible { get; } = [];
         public string File = "";
 
@@ -120,6 +127,7 @@ public sealed class FacePreparer
         {
             if (AlreadyDone) { s.ImagesAlreadyDone++; return; }
             if (Decode is not null) { s.DecodeErrors.Add(new(File, Decode)); return; }
+            if (Failure is not null) { s.Failures.Add(new(File, Failure)); return; }
             if (Read) s.ImagesRead++;
             s.FacesFound += Found;
             s.FacesWritten += Written;

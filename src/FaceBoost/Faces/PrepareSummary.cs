@@ -26,6 +26,8 @@ public sealed class PrepareSummary
     public List<SkippedFile> NoFace { get; set; } = [];
     public List<SkippedFile> ImplausibleLandmarks { get; set; } = [];
     public List<SkippedFile> WriteErrors { get; set; } = [];
+    /// <summary>Photos that decoded but then failed unexpectedly (e.g. a detector runtime error).</summary>
+    public List<SkippedFile> Failures { get; set; } = [];
     public double ElapsedSeconds { get; set; }
     public string Detector { get; set; } = "";
     public int OutputSize { get; set; }
@@ -56,9 +58,10 @@ public sealed class PrepareSummary
         sb.AppendLine($"  skipped: no face        {NoFace.Count}");
         sb.AppendLine($"  skipped: implausible    {ImplausibleLandmarks.Count}");
         if (WriteErrors.Count > 0) sb.AppendLine($"  write errors            {WriteErrors.Count}");
+        if (Failures.Count > 0) sb.AppendLine($"  failed                  {Failures.Count}");
         sb.AppendLine($"  time                    {ElapsedSeconds:F1} s");
         if (listFiles)
-            foreach (var (title, list) in new[] { ("decode errors", DecodeErrors), ("no face", NoFace), ("implausible landmarks", ImplausibleLandmarks), ("write errors", WriteErrors) })
+            foreach (var (title, list) in new[] { ("decode errors", DecodeErrors), ("no face", NoFace), ("implausible landmarks", ImplausibleLandmarks), ("write errors", WriteErrors), ("failed", Failures) })
             {
                 if (list.Count == 0) continue;
                 sb.AppendLine($"{title}:");

@@ -1,3 +1,4 @@
+using FaceBoost.Evaluation;
 using FaceBoost.Faces;
 using FaceBoost.Imaging;
 using Xunit.Abstractions;
@@ -60,18 +61,50 @@ public sealed class CelebAAlignmentTests(ITestOutputHelper output)
         }
         Assert.True(aligned.Count >= 0.95 * slice.Count, $"aligned only {aligned.Count}/{slice.Count} photos");
 
-        double accAligned, accCentre, accAlignedBgr;
-        using (var rgb = new MobileFaceNetProbe(recognizer, bgr: false))
-        {
-            accAligned = MobileFaceNetProbe.BestThresholdBalancedAccuracy(rgb.Embed(aligned), ids);
-            accCentre = MobileFaceNetProbe.BestThresholdBalancedAccuracy(rgb.Embed(centre), ids);
-        }
-        using (var bgr = new MobileFaceNetProbe(recognizer, bgr: true))
-            accAlignedBgr = MobileFaceNetProbe.BestThresholdBalancedAccuracy(bgr.Embed(aligned), ids);
-        output.WriteLine($"{aligned.Count}/{slice.Count} photos, {ids.Distinct().Count()} identities: aligned RGB {accAligned:F4}, aligned BGR {accAlignedBgr:F4}, centre crop RGB {accCentre:F4}");
+        // Measured on the whole slice (10-fold, balanced pairs): BGR input verifies slightly better than
+        // RGB, so the model most likely expects BGR; the gap to centre crops is the same either way.
+        var pairs = BalancedPairs(ids, seed: 7);
+        double accAligned = TenFold(recognizer, ChannelOrder.Bgr, aligned, pairs);
+        double accCentre = TenFold(recognizer, ChannelOrder.Bgr, centre, pairs);
+        double accAlignedRgb = TenFold(recognizer, ChannelOrder.Rgb, aligned, pairs);
+        output.WriteLine($"{aligned.Count}/{slice.Count} photos, {ids.Distinct().Count()} identities, {pairs.Count} pairs, 10-fold accuracy: " +
+                         $"aligned BGR {accAligned:F4}, aligned RGB {accAlignedRgb:F4}, centre crop BGR {accCentre:F4}");
 
         Assert.True(accAligned > 0.85, $"aligned accuracy {accAligned:F3}");
-        Assert.True(accAligned - accCentre > 0.08, $"aligned {accAligned:F3} vs centre {accCentre:F3}");
+        Assert.True(accAligned - accCentre > 0.2, $"aligned {accAligned:F3} vs centre {accCentre:F3}");
+    }
+
+    /// <summary>Every same-identity pair and as many different-identity pairs, drawn with a fixed seed.</summary>
+    private static List<(int a, int b, bool same)> BalancedPairs(IReadOnlyList<string> ids, int seed)
+    {
+        var pos = new List<(int, int, bool)>();
+        for (int i = 0; i < ids.Count; i++)
+            for (int j = i + 1; j < ids.Count; j++)
+                if (ids[i] == ids[j]) pos.Add((i, j, true));
+        var rng = new Random(seed);
+        var neg = new HashSet<(int, int, bool)>();
+        while (neg.Count < pos.Count)
+        {
+            int i = rng.Next(ids.Count), j = rng.Next(ids.Count);
+            if (ids[i] != ids[j]) neg.Add((Math.Min(i, j), Math.Max(i, j), false));
+        }
+        // Interleave so consecutive folds each hold both kinds.
+        return pos.Zip(neg, (p, n) => new[] { p, n }).SelectMany(x => x).ToList();
+    }
+
+    private static double TenFold(string model, ChannelOrder order, IReadOnlyList<RgbImage> crops, List<(int a, int b, bool same)> pairs)
+    {
+        using var embedder = new OnnxFaceEmbedder(model, new EmbedderOptions { ChannelOrder = order, Threads = 2 });
+        var emb = embedder.Embed(crops);
+        var scores = pairs.Select(p => Cosine(emb[p.a], emb[p.b])).ToList();
+        return VerificationMetrics.Compute(scores, pairs.Select(p => p.same).ToList()).KFold.Mean;
+    }
+
+    private static double Cosine(float[] x, float[] y)
+    {
+        double d = 0, nx = 0, ny = 0;
+        for (int k = 0; k < x.Length; k++) { d += x[k] * y[k]; nx += x[k] * x[k]; ny += y[k] * y[k]; }
+        return d / Math.Sqrt(nx * ny + 1e-12);
     }
 
     /// <summary>The naive baseline: shorter side resized to <paramref name="size"/>, centre square cut.</summary>
