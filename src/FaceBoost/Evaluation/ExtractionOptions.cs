@@ -1,0 +1,13 @@
+namespace FaceBoost.Evaluation;
+
+/// <summary>How images become embeddings in <see cref="EmbeddingExtractor"/>.</summary>
+public sealed record ExtractionOptions
+{
+    public FacePreprocess Preprocess { get; init; } = FacePreprocess.Resize;
+    /// <summary>Sum the embedding of the horizontally flipped image before normalising (as the paper).</summary>
+    public bool FlipSum { get; init; }
+    /// <summary>Images decoded and embedded per step (the embedder may split further).</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>Parallel image decoders; 0 = processor count.</summary>
+    public int DecodeThreads { get; init; }
+}

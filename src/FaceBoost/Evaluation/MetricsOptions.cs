@@ -1,0 +1,11 @@
+namespace FaceBoost.Evaluation;
+
+/// <summary>Protocol settings for <see cref="VerificationMetrics"/>.</summary>
+public sealed record MetricsOptions
+{
+    public int Folds { get; init; } = 10;
+    public FoldScheme FoldScheme { get; init; } = FoldScheme.Consecutive;
+    /// <summary>Seed of the stratified fold shuffle.</summary>
+    public int Seed { get; init; }
+    public double[] FarTargets { get; init; } = [1e-2, 1e-3, 1e-4];
+}

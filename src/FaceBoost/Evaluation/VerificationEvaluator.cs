@@ -1,0 +1,78 @@
+using FaceBoost.Data;
+
+namespace FaceBoost.Evaluation;
+
+/// <summary>Runs the verification protocol for any <see cref="IFaceEmbedder"/> (ONNX model or checkpoint):
+/// embeds every distinct image once, scores pairs by cosine similarity, excludes pairs with an
+/// undecodable image (counted and listed) and computes overall and per-group metrics.</summary>
+public static class VerificationEvaluator
+{
+    public static VerificationReport Evaluate(IFaceEmbedder embedder, IReadOnlyList<VerificationPair> pairs, EvalOptions? options = null,
+                                              CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(pairs);
+        options ??= new EvalOptions();
+        if (pairs.Count == 0) throw new ArgumentException("no pairs to evaluate");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        string Resolve(string p) => options.ImageRoot is { } root && !Path.IsPathRooted(p) ? Path.Combine(root, p) : p;
+
+        var extractor = new EmbeddingExtractor(embedder, options.Extraction);
+        extractor.Extract(pairs.SelectMany(p => new[] { Resolve(p.PathA), Resolve(p.PathB) }), options.Progress, cancel);
+
+        var scores = new double[pairs.Count];
+        var excluded = new List<ExcludedPair>();
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            var (a, b) = (Resolve(pairs[i].PathA), Resolve(pairs[i].PathB));
+            var ea = extractor.TryGet(a); var eb = extractor.TryGet(b);
+            if (ea is null || eb is null)
+            {
+                var why = ea is null ? $"{a}: {extractor.Failures[a]}" : $"{b}: {extractor.Failures[b]}";
+                excluded.Add(new ExcludedPair(i, pairs[i].PathA, pairs[i].PathB, why));
+                scores[i] = double.NaN;
+            }
+            else scores[i] = EmbeddingExtractor.Cosine(ea, eb);
+        }
+        var report = FromScores(pairs, scores, options.Metrics, options.ModelName ?? embedder.ToString() ?? embedder.GetType().Name);
+        return report with
+        {
+            Excluded = excluded,
+            FailedImages = new Dictionary<string, string>(extractor.Failures),
+            ImagesEmbedded = extractor.Cached,
+            EmbedSeconds = extractor.EmbedSeconds,
+            TotalSeconds = sw.Elapsed.TotalSeconds,
+            Extraction = options.Extraction,
+        };
+    }
+
+    /// <summary>Builds the report from precomputed similarity scores (NaN = pair excluded), e.g. for
+    /// validation inside training or for scores produced elsewhere.</summary>
+    public static VerificationReport FromScores(IReadOnlyList<VerificationPair> pairs, IReadOnlyList<double> scores, MetricsOptions? metrics = null,
+                                                string model = "scores")
+    {
+        metrics ??= new MetricsOptions();
+        if (pairs.Count != scores.Count) throw new ArgumentException($"{pairs.Count} pairs but {scores.Count} scores");
+        var kept = Enumerable.Range(0, pairs.Count).Where(i => !double.IsNaN(scores[i])).ToArray();
+        var excluded = Enumerable.Range(0, pairs.Count).Where(i => double.IsNaN(scores[i]))
+            .Select(i => new ExcludedPair(i, pairs[i].PathA, pairs[i].PathB, "no score")).ToList();
+        if (kept.Length == 0) throw new InvalidOperationException($"all {pairs.Count} pairs were excluded (no image could be embedded)");
+
+        VerificationMetrics Metrics(int[] idx) =>
+            VerificationMetrics.Compute(idx.Select(i => scores[i]).ToArray(), idx.Select(i => pairs[i].Same).ToArray(), metrics);
+
+        var overall = Metrics(kept);
+        var groupNames = pairs.Select(p => p.Group).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var groups = groupNames.Select(g => new GroupResult(g,
+            Metrics(kept.Where(i => pairs[i].Group == g).ToArray()),
+            excluded.Count(e => pairs[e.Index].Group == g))).ToList();
+        var summary = groups.Count >= 2
+            ? GroupSummary.Compute(groups.Select(g => KeyValuePair.Create(g.Name, g.Metrics.KFold.Mean)).ToList())
+            : null;
+        return new VerificationReport
+        {
+            Model = model, TotalPairs = pairs.Count, Overall = overall, Groups = groups, GroupSummary = summary,
+            Excluded = excluded, Protocol = metrics,
+        };
+    }
+}
