@@ -101,6 +101,22 @@ public sealed class InsightfaceRecordDataset : IDisposable
     /// <summary>Decodes the i-th image; failures are <see cref="ImageDecodeException"/>s naming "train.rec#key".</summary>
     public RgbImage Decode(int i) => ImageDecoder.Decode(ReadImageBytes(i), SourceName(i));
 
+    /// <summary>Writes the images as an image tree, `&lt;dir&gt;/&lt;label:D6&gt;/&lt;key&gt;.jpg` (or .png as stored), the
+    /// folder-per-identity layout every FaceBoost data loader reads. Returns the number of files written.</summary>
+    public int ExtractTo(string outputDir, IProgress<int>? progress = null)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            var bytes = ReadImageBytes(i);
+            var ext = ImageEncoding.IsJpeg(bytes) ? ".jpg" : bytes.Length > 4 && bytes[0] == 0x89 && bytes[1] == (byte)'P' ? ".png" : ".img";
+            var dir = System.IO.Path.Combine(outputDir, _labels[i].ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
+            System.IO.Directory.CreateDirectory(dir);
+            File.WriteAllBytes(System.IO.Path.Combine(dir, _imageKeys[i] + ext), bytes);
+            progress?.Report(i + 1);
+        }
+        return Count;
+    }
+
     public string SourceName(int i) => $"{_reader.RecPath}#{_imageKeys[i]}";
 
     public void Dispose() => _reader.Dispose();
