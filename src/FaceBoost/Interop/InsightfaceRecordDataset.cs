@@ -101,6 +101,11 @@ public sealed class InsightfaceRecordDataset : IDisposable
     /// <summary>Decodes the i-th image; failures are <see cref="ImageDecodeException"/>s naming "train.rec#key".</summary>
     public RgbImage Decode(int i) => ImageDecoder.Decode(ReadImageBytes(i), SourceName(i));
 
+    /// <summary>(rec:// address, label) of every image, for data layers that store image paths; decode them
+    /// with <see cref="RecordImagePath.Decode"/>.</summary>
+    public IEnumerable<(string Path, int Label)> Samples() =>
+        _imageKeys.Select((k, i) => (RecordImagePath.Format(_reader.RecPath, k), _labels[i]));
+
     /// <summary>Writes the images as an image tree, `&lt;dir&gt;/&lt;label:D6&gt;/&lt;key&gt;.jpg` (or .png as stored), the
     /// folder-per-identity layout every FaceBoost data loader reads. Returns the number of files written.</summary>
     public int ExtractTo(string outputDir, IProgress<int>? progress = null)
