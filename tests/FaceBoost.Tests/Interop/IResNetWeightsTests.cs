@@ -59,6 +59,13 @@ public sealed class IResNetWeightsTests : IDisposable
         Console.WriteLine($"import: {report.Describe()}; max |Δ| = {importDiff:E2} over {ours.Length} values (max |e| = {ours.Max(MathF.Abs):F2})");
         Assert.True(importDiff <= 1e-4f, $"import max abs diff {importDiff}");
 
+        // As a FaceBoost checkpoint (what `faceboost import` writes): eval's checkpoint path gives the same embeddings.
+        var fbck = Path.Combine(_dir, "imported.fbck");
+        InsightfaceCheckpointImport.ToCheckpoint(pth, Narrow, fbck);
+        using (var rm = FaceBoost.Training.RecognitionModel.Load(fbck))
+        using (var e = rm.Embed(x))
+            Assert.Equal(ours, e.data<float>().ToArray());
+
         // FaceBoost → PyTorch: perturb so the exported weights are not the imported file's.
         using (no_grad())
             foreach (var (_, p) in model.named_parameters()) p.mul_(1.01f);
