@@ -1,5 +1,6 @@
 namespace FaceBoost.Data;
 
-/// <summary>Two face images and whether they show the same person; <see cref="Group"/> names a
-/// population (e.g. RFW's "African") when the benchmark reports per group.</summary>
-public sealed record VerificationPair(string PathA, string PathB, bool Same, string? Group = null);
+/// <summary>Two images and whether they show the same person. <paramref name="Group"/> is the group both
+/// belong to when known (RFW's ethnicity); <paramref name="Fold"/> is the cross-validation fold from an LFW
+/// header (−1 when none).</summary>
+public sealed record VerificationPair(string PathA, string PathB, bool Same, string? Group = null, int Fold = -1);

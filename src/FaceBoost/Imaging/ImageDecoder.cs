@@ -8,6 +8,8 @@ public static class ImageDecoder
 {
     public static RgbImage Decode(string path)
     {
+        // An image inside an insightface/MXNet train.rec, addressed as rec://<file>#<key> (see Interop.RecordImagePath).
+        if (Interop.RecordImagePath.IsRecordPath(path)) return Interop.RecordImagePath.Decode(path);
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

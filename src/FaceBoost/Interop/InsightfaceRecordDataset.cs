@@ -1,3 +1,5 @@
+using System.Globalization;
+using FaceBoost.Data;
 using FaceBoost.Imaging;
 
 namespace FaceBoost.Interop;
@@ -105,6 +107,13 @@ public sealed class InsightfaceRecordDataset : IDisposable
     /// with <see cref="RecordImagePath.Decode"/>.</summary>
     public IEnumerable<(string Path, int Label)> Samples() =>
         _imageKeys.Select((k, i) => (RecordImagePath.Format(_reader.RecPath, k), _labels[i]));
+
+    /// <summary>The set as a data-layer <see cref="FaceDataset"/>: samples are rec:// addresses (decoded on
+    /// demand from the .rec by <see cref="ImageDecoder"/>), identities are the class indices as "000123"
+    /// (so ordinal order = numeric order and labels equal the record labels).</summary>
+    public FaceDataset ToFaceDataset(string? name = null) =>
+        FaceDataset.FromPaths(name ?? System.IO.Path.GetFileName(Directory), Directory,
+            Samples().Select(s => (s.Path, (string?)s.Label.ToString("D6", CultureInfo.InvariantCulture))));
 
     /// <summary>Writes the images as an image tree, `&lt;dir&gt;/&lt;label:D6&gt;/&lt;key&gt;.jpg` (or .png as stored), the
     /// folder-per-identity layout every FaceBoost data loader reads. Returns the number of files written.</summary>

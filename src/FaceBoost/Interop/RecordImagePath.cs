@@ -5,8 +5,8 @@ using FaceBoost.Imaging;
 namespace FaceBoost.Interop;
 
 /// <summary>Addresses one image inside a `.rec` as a path string, `rec://&lt;absolute .rec path&gt;#&lt;key&gt;`, so that
-/// records can stand wherever the data layer stores image paths (e.g. FaceSample.Path) and be decoded
-/// through <see cref="Decode"/>. Readers are opened once per file and shared (reads are thread-safe).</summary>
+/// records can stand wherever the data layer stores image paths (FaceSample.Path): <see cref="ImageDecoder.Decode(string)"/>
+/// recognises the scheme, so FaceLoader, DatasetValidator and eval read them like files. Readers are opened once per file and shared (reads are thread-safe).</summary>
 public static class RecordImagePath
 {
     public const string Scheme = "rec://";
@@ -38,7 +38,6 @@ public static class RecordImagePath
         return record[off..];
     }
 
-    /// <summary>Decodes a rec:// address, or any ordinary image file path.</summary>
-    public static RgbImage Decode(string path) =>
-        IsRecordPath(path) ? ImageDecoder.Decode(ReadBytes(path), path) : ImageDecoder.Decode(path);
+    /// <summary>Decodes a rec:// address.</summary>
+    public static RgbImage Decode(string path) => ImageDecoder.Decode(ReadBytes(path), path);
 }

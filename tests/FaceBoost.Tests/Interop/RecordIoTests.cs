@@ -80,7 +80,12 @@ public sealed class RecordIoTests : IDisposable
         var samples = ds.Samples().ToList();
         Assert.StartsWith("rec://", samples[17].Path);
         Assert.Equal(sorted[17].Label, samples[17].Label);
-        Assert.Equal(ds.Decode(17).Pixels, RecordImagePath.Decode(samples[17].Path).Pixels);
+        Assert.Equal(ds.Decode(17).Pixels, ImageDecoder.Decode(samples[17].Path).Pixels);
+        // As the data layer's FaceDataset, loaded through its FaceLoader-facing API.
+        var fd = ds.ToFaceDataset();
+        Assert.Equal((400, 40), (fd.Count, fd.IdentityCount));
+        Assert.Equal(sorted[123].Label, fd.Samples[123].Label);
+        Assert.True(fd.Validate(workers: 2).AllUsable);
         // Pixel equality after decode, in parallel (the reader is shared across threads).
         Parallel.For(0, ds.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
         {

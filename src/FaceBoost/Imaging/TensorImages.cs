@@ -1,0 +1,73 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceBoost.Imaging;
+
+/// <summary>Converts between <see cref="RgbImage"/>s and normalised float32 tensors: value = (pixel − mean) / std,
+/// pixel in [0, 1]. The defaults (0.5, 0.5) map [0, 1] to [−1, 1], the range StyleGAN and arcface use.</summary>
+public static class TensorImages
+{
+    /// <summary>Stacks same-sized images into an N×3×H×W float32 tensor.</summary>
+    public static Tensor ToTensor(IReadOnlyList<RgbImage> images, float mean = 0.5f, float std = 0.5f)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0) throw new ArgumentException("no images to stack", nameof(images));
+        int w = images[0].Width, h = images[0].Height;
+        int per = 3 * w * h;
+        var buf = new float[images.Count * per];
+        for (int n = 0; n < images.Count; n++)
+        {
+            var img = images[n];
+            if (img.Width != w || img.Height != h)
+                throw new ArgumentException($"image {n} is {img.Width}x{img.Height}, image 0 is {w}x{h}: all must match", nameof(images));
+            Normalise(img.Pixels, buf.AsSpan(n * per, per), mean, std);
+        }
+        return torch.tensor(buf, new long[] { images.Count, 3, h, w }, dtype: ScalarType.Float32);
+    }
+
+    /// <summary>One image as a 3×H×W tensor.</summary>
+    public static Tensor ToTensor(RgbImage image, float mean = 0.5f, float std = 0.5f)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var buf = new float[image.Pixels.Length];
+        Normalise(image.Pixels, buf, mean, std);
+        return torch.tensor(buf, new long[] { 3, image.Height, image.Width }, dtype: ScalarType.Float32);
+    }
+
+    /// <summary>(x − mean) / std for every value; <paramref name="dst"/> may be a slice of a batch buffer.</summary>
+    public static void Normalise(ReadOnlySpan<float> src, Span<float> dst, float mean = 0.5f, float std = 0.5f)
+    {
+        if (std == 0) throw new ArgumentOutOfRangeException(nameof(std), "std must not be 0");
+        if (dst.Length != src.Length) throw new ArgumentException($"destination has {dst.Length} values, source {src.Length}");
+        float inv = 1f / std;
+        for (int i = 0; i < src.Length; i++) dst[i] = (src[i] - mean) * inv;
+    }
+
+    /// <summary>Images from a 3×H×W or N×3×H×W tensor (any float dtype, any device); values are un-normalised
+    /// and clamped to [0, 1]. A 1-channel tensor is expanded to grey RGB.</summary>
+    public static IReadOnlyList<RgbImage> FromTensor(Tensor t, float mean = 0.5f, float std = 0.5f)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        using var scope = torch.NewDisposeScope();
+        var x = t.detach();
+        if (x.dim() == 3) x = x.unsqueeze(0);
+        if (x.dim() != 4 || (x.shape[1] != 3 && x.shape[1] != 1))
+            throw new ArgumentException($"expected a C×H×W or N×C×H×W tensor with C = 1 or 3, got shape [{string.Join(", ", t.shape)}]", nameof(t));
+        if (x.shape[1] == 1) x = x.expand(-1, 3, -1, -1);
+        x = x.to(ScalarType.Float32).cpu().mul(std).add(mean).clamp(0, 1).contiguous();
+        int n = (int)x.shape[0], h = (int)x.shape[2], w = (int)x.shape[3];
+        var all = x.data<float>().ToArray();
+        var result = new RgbImage[n];
+        int per = 3 * h * w;
+        for (int i = 0; i < n; i++) result[i] = new RgbImage(w, h, all.AsSpan(i * per, per).ToArray());
+        return result;
+    }
+
+    /// <summary>The single image of a 3×H×W (or 1×3×H×W) tensor.</summary>
+    public static RgbImage FromTensorSingle(Tensor t, float mean = 0.5f, float std = 0.5f)
+    {
+        var images = FromTensor(t, mean, std);
+        if (images.Count != 1) throw new ArgumentException($"expected one image, the tensor holds {images.Count}", nameof(t));
+        return images[0];
+    }
+}
