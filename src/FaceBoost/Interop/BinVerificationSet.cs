@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceBoost.Data;
 using FaceBoost.Imaging;
 
 namespace FaceBoost.Interop;
@@ -85,6 +86,12 @@ public sealed class BinVerificationSet
         if (ImageEncoding.IsJpeg(raw) && sizeOk) return raw;
         return ImageEncoding.Encode(size is int s ? ImageEncoding.Resize(img, s, s) : img, png: false, q);
     }
+
+    /// <summary>The set as <see cref="VerificationPair"/>s for <c>VerificationEvaluator</c> (standard 10-fold
+    /// protocol): images are extracted under <paramref name="outputDir"/> (see <see cref="ExtractTo"/>);
+    /// <paramref name="group"/> (e.g. "lfw") labels every pair.</summary>
+    public IReadOnlyList<VerificationPair> ToPairs(string outputDir, string? group = null) =>
+        ExtractTo(outputDir).Select(p => new VerificationPair(p.PathA, p.PathB, p.Same, group)).ToList();
 
     /// <summary>Writes the images as files (`images/000000.jpg`, …) and a `pairs.txt` of
     /// "&lt;pathA&gt;\t&lt;pathB&gt;\t&lt;1|0&gt;" lines (paths relative to <paramref name="outputDir"/>),

@@ -1,3 +1,5 @@
+using System.Globalization;
+using FaceBoost.Data;
 using FaceBoost.Imaging;
 
 namespace FaceBoost.Interop;
@@ -100,6 +102,34 @@ public sealed class InsightfaceRecordDataset : IDisposable
 
     /// <summary>Decodes the i-th image; failures are <see cref="ImageDecodeException"/>s naming "train.rec#key".</summary>
     public RgbImage Decode(int i) => ImageDecoder.Decode(ReadImageBytes(i), SourceName(i));
+
+    /// <summary>(rec:// address, label) of every image, for data layers that store image paths; decode them
+    /// with <see cref="RecordImagePath.Decode"/>.</summary>
+    public IEnumerable<(string Path, int Label)> Samples() =>
+        _imageKeys.Select((k, i) => (RecordImagePath.Format(_reader.RecPath, k), _labels[i]));
+
+    /// <summary>The set as a data-layer <see cref="FaceDataset"/>: samples are rec:// addresses (decoded on
+    /// demand from the .rec by <see cref="ImageDecoder"/>), identities are the class indices as "000123"
+    /// (so ordinal order = numeric order and labels equal the record labels).</summary>
+    public FaceDataset ToFaceDataset(string? name = null) =>
+        FaceDataset.FromPaths(name ?? System.IO.Path.GetFileName(Directory), Directory,
+            Samples().Select(s => (s.Path, (string?)s.Label.ToString("D6", CultureInfo.InvariantCulture))));
+
+    /// <summary>Writes the images as an image tree, `&lt;dir&gt;/&lt;label:D6&gt;/&lt;key&gt;.jpg` (or .png as stored), the
+    /// folder-per-identity layout every FaceBoost data loader reads. Returns the number of files written.</summary>
+    public int ExtractTo(string outputDir, IProgress<int>? progress = null)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            var bytes = ReadImageBytes(i);
+            var ext = ImageEncoding.IsJpeg(bytes) ? ".jpg" : bytes.Length > 4 && bytes[0] == 0x89 && bytes[1] == (byte)'P' ? ".png" : ".img";
+            var dir = System.IO.Path.Combine(outputDir, _labels[i].ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
+            System.IO.Directory.CreateDirectory(dir);
+            File.WriteAllBytes(System.IO.Path.Combine(dir, _imageKeys[i] + ext), bytes);
+            progress?.Report(i + 1);
+        }
+        return Count;
+    }
 
     public string SourceName(int i) => $"{_reader.RecPath}#{_imageKeys[i]}";
 

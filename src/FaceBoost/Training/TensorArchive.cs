@@ -30,7 +30,7 @@ public static class TensorArchive
                     using var c = t.detach().cpu().contiguous();
                     w.Write(name);
                     w.Write((int)c.dtype);
-                    w.Write((int)c.dim());
+                    w.Write((int)c.dim()); // Read() expects an Int32 rank; dim() is long
                     foreach (var d in c.shape) w.Write(d);
                     var bytes = c.bytes;
                     w.Write((long)bytes.Length);

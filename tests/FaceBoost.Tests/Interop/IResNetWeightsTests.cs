@@ -59,6 +59,13 @@ public sealed class IResNetWeightsTests : IDisposable
         Console.WriteLine($"import: {report.Describe()}; max |Δ| = {importDiff:E2} over {ours.Length} values (max |e| = {ours.Max(MathF.Abs):F2})");
         Assert.True(importDiff <= 1e-4f, $"import max abs diff {importDiff}");
 
+        // As a FaceBoost checkpoint (what `faceboost import` writes): eval's checkpoint path gives the same embeddings.
+        var fbck = Path.Combine(_dir, "imported.fbck");
+        InsightfaceCheckpointImport.ToCheckpoint(pth, Narrow, fbck);
+        using (var rm = FaceBoost.Training.RecognitionModel.Load(fbck))
+        using (var e = rm.Embed(x))
+            Assert.Equal(ours, e.data<float>().ToArray());
+
         // FaceBoost → PyTorch: perturb so the exported weights are not the imported file's.
         using (no_grad())
             foreach (var (_, p) in model.named_parameters()) p.mul_(1.01f);
@@ -79,6 +86,23 @@ public sealed class IResNetWeightsTests : IDisposable
         Assert.Contains("fc.weight", ex.Message);
         Assert.Contains("features.running_mean", ex.Message);
         Assert.Equal(6, ex.Report.ShapeMismatches.Count); // fc.weight, fc.bias, features.{weight,bias,running_mean,running_var}
+    }
+
+    [Fact]
+    public void Corrupt_or_legacy_checkpoints_give_clear_errors()
+    {
+        TorchRuntime.Initialize(2);
+        using var model = new IResNet(18, Narrow);
+        var legacy = Path.Combine(_dir, "legacy.pth");
+        File.WriteAllBytes(legacy, [0x80, 2, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46]); // pre-1.6 torch.save starts with a pickle
+        Assert.Contains("not a zip-format", Assert.Throws<InvalidDataException>(() => IResNetWeights.ImportInsightface(legacy, model)).Message);
+        var broken = Path.Combine(_dir, "broken.pth");
+        var bytes = new byte[4096];
+        new Random(1).NextBytes(bytes);
+        bytes[0] = 0x50; bytes[1] = 0x4b; bytes[2] = 3; bytes[3] = 4;
+        File.WriteAllBytes(broken, bytes);
+        Assert.Contains("broken.pth", Assert.Throws<InvalidDataException>(() => IResNetWeights.ImportInsightface(broken, model)).Message);
+        Assert.Throws<FileNotFoundException>(() => IResNetWeights.ImportInsightface(Path.Combine(_dir, "absent.pth"), model));
     }
 
     [SkippableFact]

@@ -77,6 +77,15 @@ public sealed class RecordIoTests : IDisposable
         Assert.Equal(40, ds.IdentityRanges.Count);
         Assert.All(ds.IdentityRanges, r => Assert.Equal(10, r.End - r.Start));
         var sorted = items.OrderBy(i => i.Label).ToList();
+        var samples = ds.Samples().ToList();
+        Assert.StartsWith("rec://", samples[17].Path);
+        Assert.Equal(sorted[17].Label, samples[17].Label);
+        Assert.Equal(ds.Decode(17).Pixels, ImageDecoder.Decode(samples[17].Path).Pixels);
+        // As the data layer's FaceDataset, loaded through its FaceLoader-facing API.
+        var fd = ds.ToFaceDataset();
+        Assert.Equal((400, 40), (fd.Count, fd.IdentityCount));
+        Assert.Equal(sorted[123].Label, fd.Samples[123].Label);
+        Assert.True(fd.Validate(workers: 2).AllUsable);
         // Pixel equality after decode, in parallel (the reader is shared across threads).
         Parallel.For(0, ds.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
         {
