@@ -20,6 +20,13 @@ public sealed class AdaptiveAugment
     private double _signSum;
     private long _signCount;
 
+    /// <summary>The partial r_t sums since the last adjustment (checkpointed so a resumed run adjusts identically).</summary>
+    public (double Sum, long Count) PendingSigns
+    {
+        get => (_signSum, _signCount);
+        set => (_signSum, _signCount) = value;
+    }
+
     public AdaptiveAugment(double target = 0.6, int interval = 4, double adaKimg = 20, double initialP = 0)
     {
         if (adaKimg <= 0) throw new ArgumentOutOfRangeException(nameof(adaKimg), "ada kimg must be positive");
@@ -69,7 +76,7 @@ public sealed class AdaptiveAugment
             stack([cos * flip, -sin, tx], 1),
             stack([sin * flip, cos, ty], 1)], 1);                       // N×2×3
         var grid = nn.functional.affine_grid(theta, [n, x.shape[1], h, w], align_corners: false);
-        x = nn.functional.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Reflection, align_corners: false);
+        x = BilinearReflect(x, grid);
 
         // Colour, around 0 (images are in [-1, 1]).
         x = x + Gate(randn(n, dtype: o.Type, device: o.Dev) * 0.2, zero).reshape(n, 1, 1, 1);
@@ -77,6 +84,33 @@ public sealed class AdaptiveAugment
         var luma = x.mean([1], keepdim: true);
         x = luma + (x - luma) * Gate(pow(2.0, randn(n, dtype: o.Type, device: o.Dev)), one).reshape(n, 1, 1, 1);
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>grid_sample (bilinear, reflection padding, align_corners=false) written with gathers: libtorch has
+    /// no double backward for grid_sampler_2d, which R1 on augmented reals needs (stylegan2-ada ships a custom
+    /// grid_sample_gradfix for the same reason). Weights come from the grid only, so this is linear in x.</summary>
+    public static Tensor BilinearReflect(Tensor x, Tensor grid)
+    {
+        using var scope = NewDisposeScope();
+        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        var g = grid.detach();
+        var px = ((g.select(3, 0) + 1) * w - 1) / 2;        // N×H×W source pixel coordinates
+        var py = ((g.select(3, 1) + 1) * h - 1) / 2;
+        var x0 = px.floor(); var y0 = py.floor();
+        var fx = (px - x0).unsqueeze(1); var fy = (py - y0).unsqueeze(1);
+        Tensor Reflect(Tensor i, long size)
+        {
+            var m = i.to(ScalarType.Int64).remainder(2 * size);
+            return where(m >= size, 2 * size - 1 - m, m);
+        }
+        var ix0 = Reflect(x0, w); var ix1 = Reflect(x0 + 1, w);
+        var iy0 = Reflect(y0, h); var iy1 = Reflect(y0 + 1, h);
+        var flat = x.reshape(n, c, h * w);
+        Tensor At(Tensor iy, Tensor ix) =>
+            flat.gather(2, (iy * w + ix).reshape(n, 1, h * w).expand(n, c, h * w)).reshape(n, c, h, w);
+        var top = At(iy0, ix0) * (1 - fx) + At(iy0, ix1) * fx;
+        var bottom = At(iy1, ix0) * (1 - fx) + At(iy1, ix1) * fx;
+        return (top * (1 - fy) + bottom * fy).MoveToOuterDisposeScope();
     }
 
     private readonly record struct TensorOpts(ScalarType Type, Device Dev);

@@ -8,4 +8,6 @@ public sealed record GanTrainState(
     double PlMean,
     long NextSnapshotImages,
     long NextSampleImages,
-    double? InitialFrechetDistance = null);
+    double? InitialFrechetDistance = null,
+    double AdaSignSum = 0,
+    long AdaSignCount = 0);

@@ -32,6 +32,7 @@ public sealed class GanTrainer : IDisposable
     public GanTrainer(GanTrainOptions options, FaceImageSet data, FrechetEvaluator? frechet = null)
     {
         options.Validate();
+        OneDnnWorkaround.Apply();
         if (data.Resolution != options.Generator.Resolution)
             throw new ArgumentException($"data resolution {data.Resolution} differs from generator resolution {options.Generator.Resolution}");
         _o = options; _data = data; _fd = frechet;
@@ -64,6 +65,7 @@ public sealed class GanTrainer : IDisposable
         if (!File.Exists(CheckpointPath)) return false;
         State = GanCheckpoint.LoadTraining(CheckpointPath, GEma, G, D, _optG, _optD);
         Ada.P = State.AdaP;
+        Ada.PendingSigns = (State.AdaSignSum, State.AdaSignCount);
         _plMean = State.PlMean;
         if (File.Exists(StatsPath))
         {
@@ -79,7 +81,7 @@ public sealed class GanTrainer : IDisposable
 
     public void SaveCheckpoint()
     {
-        State = State with { AdaP = Ada.P, PlMean = _plMean };
+        State = State with { AdaP = Ada.P, PlMean = _plMean, AdaSignSum = Ada.PendingSigns.Sum, AdaSignCount = Ada.PendingSigns.Count };
         GanCheckpoint.Save(CheckpointPath, GEma, new GanCheckpoint.Training(G, D, _optG, _optD, State));
     }
 
@@ -142,7 +144,6 @@ public sealed class GanTrainer : IDisposable
     /// <summary>One optimisation step over all phases (one batch of images shown).</summary>
     public void Step()
     {
-        using var scope = NewDisposeScope();
         var b = _o.BatchSize;
         var step = State.Step;
         G.train(); D.train();
@@ -151,60 +152,72 @@ public sealed class GanTrainer : IDisposable
 
         // G main: non-saturating logistic through a frozen D.
         SetRequiresGrad(D, false);
-        var z = randn(b, _o.Generator.ZDim);
-        var fake = G.Synthesis(MapWithMixing(z, updateAverage: true), NoiseMode.Random);
-        var lossG = StyleGanLoss.GeneratorLogistic(D.forward(Aug(fake)));
-        _optG.zero_grad();
-        lossG.backward();
-        _optG.step();
-        _acc.Add("loss_g", CheckFinite(lossG, "G loss"));
+        Phase(_optG, "loss_g", "G loss", () =>
+        {
+            var fake = G.Synthesis(MapWithMixing(randn(b, _o.Generator.ZDim), updateAverage: true), NoiseMode.Random);
+            var loss = StyleGanLoss.GeneratorLogistic(D.forward(Aug(fake)));
+            return (loss, loss);
+        });
 
         // G path-length regularisation (lazy, half batch).
         if (_o.PlWeight > 0 && step % _o.PlInterval == 0)
         {
-            var pb = Math.Max(1, b / _o.PlBatchShrink);
-            var ws = MapWithMixing(randn(pb, _o.Generator.ZDim), updateAverage: false);
-            var lengths = StyleGanLoss.PathLengths(G, ws, NoiseMode.Random);
-            var meanLen = lengths.mean().ToDouble();
-            _plMean += (meanLen - _plMean) * _o.PlDecay;
-            var penalty = StyleGanLoss.PathLengthPenalty(lengths, _plMean);
-            var lossPl = penalty.mean() * (_o.PlWeight * _o.PlInterval);
-            _optG.zero_grad();
-            lossPl.backward();
-            _optG.step();
-            _acc.Add("pl_penalty", CheckFinite(penalty.mean(), "path-length penalty"));
+            Phase(_optG, "pl_penalty", "path-length penalty", () =>
+            {
+                var pb = Math.Max(1, b / _o.PlBatchShrink);
+                var ws = MapWithMixing(randn(pb, _o.Generator.ZDim), updateAverage: false);
+                var lengths = StyleGanLoss.PathLengths(G, ws, NoiseMode.Random);
+                _plMean += (lengths.mean().ToDouble() - _plMean) * _o.PlDecay;
+                var penalty = StyleGanLoss.PathLengthPenalty(lengths, _plMean).mean();
+                return (penalty * (_o.PlWeight * _o.PlInterval), penalty);
+            });
         }
 
         // D main on detached fakes and reals.
         SetRequiresGrad(D, true);
-        Tensor fakeD;
-        using (no_grad()) fakeD = G.Synthesis(MapWithMixing(randn(b, _o.Generator.ZDim), updateAverage: false), NoiseMode.Random);
-        var real = _data.GetBatch(step, b);
-        var realLogits = D.forward(Aug(real));
-        var fakeLogits = D.forward(Aug(fakeD));
-        Ada.Accumulate(realLogits);
-        var lossD = StyleGanLoss.DiscriminatorLogistic(realLogits, fakeLogits);
-        _optD.zero_grad();
-        lossD.backward();
-        _optD.step();
-        _acc.Add("loss_d", CheckFinite(lossD, "D loss"));
-        _acc.Add("score_real", realLogits.mean().ToDouble());
-        _acc.Add("score_fake", fakeLogits.mean().ToDouble());
+        using var real = _data.GetBatch(step, b);
+        Phase(_optD, "loss_d", "D loss", () =>
+        {
+            Tensor fake;
+            using (no_grad()) fake = G.Synthesis(MapWithMixing(randn(b, _o.Generator.ZDim), updateAverage: false), NoiseMode.Random);
+            var realLogits = D.forward(Aug(real));
+            var fakeLogits = D.forward(Aug(fake));
+            Ada.Accumulate(realLogits);
+            _acc.Add("score_real", realLogits.mean().ToDouble());
+            _acc.Add("score_fake", fakeLogits.mean().ToDouble());
+            var loss = StyleGanLoss.DiscriminatorLogistic(realLogits, fakeLogits);
+            return (loss, loss);
+        });
 
         // D R1 on reals (lazy).
         if (_o.R1Gamma > 0 && step % _o.R1Interval == 0)
         {
-            var (penalty, _) = StyleGanLoss.R1Penalty(D, real, aug);
-            var lossR1 = penalty.mean() * (_o.R1Gamma / 2 * _o.R1Interval);
-            _optD.zero_grad();
-            lossR1.backward();
-            _optD.step();
-            _acc.Add("r1_penalty", CheckFinite(penalty.mean(), "R1 penalty"));
+            Phase(_optD, "r1_penalty", "R1 penalty", () =>
+            {
+                var (penalty, _) = StyleGanLoss.R1Penalty(D, real, aug);
+                return (penalty.mean() * (_o.R1Gamma / 2 * _o.R1Interval), penalty.mean());
+            });
         }
 
         UpdateEma();
         if (_o.Augment) Ada.MaybeAdjust(step, b);
-        State = State with { Step = step + 1, ImagesShown = State.ImagesShown + b, AdaP = Ada.P, PlMean = _plMean };
+        State = State with { Step = step + 1, ImagesShown = State.ImagesShown + b, AdaP = Ada.P, PlMean = _plMean,
+            AdaSignSum = Ada.PendingSigns.Sum, AdaSignCount = Ada.PendingSigns.Count };
+    }
+
+    /// <summary>Loss, backward and optimizer step. The dispose scope covers only the graph: Adam creates its
+    /// moment tensors lazily in step(), so step() must run outside it or the state would be freed.</summary>
+    private void Phase(Adam opt, string stat, string what, Func<(Tensor Loss, Tensor Logged)> compute)
+    {
+        using (NewDisposeScope())
+        {
+            var (loss, logged) = compute();
+            _acc.Add(stat, CheckFinite(logged, what));
+            CheckFinite(loss, what);
+            opt.zero_grad();
+            loss.backward();
+        }
+        opt.step();
     }
 
     private Tensor MapWithMixing(Tensor z, bool updateAverage)
@@ -225,6 +238,7 @@ public sealed class GanTrainer : IDisposable
         if (_o.EmaRampup > 0) emaImages = Math.Min(emaImages, (State.ImagesShown + _o.BatchSize) * _o.EmaRampup);
         var beta = Math.Pow(0.5, _o.BatchSize / Math.Max(emaImages, 1e-8));
         using var _ = no_grad();
+        using var scope = NewDisposeScope();
         foreach (var (ema, src) in _emaPairs)
         {
             if (ema.is_floating_point()) ema.copy_(src.detach().lerp(ema, beta));

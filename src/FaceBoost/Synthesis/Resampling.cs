@@ -11,14 +11,21 @@ public static class Resampling
     public static Tensor Upsample2x(Tensor x) =>
         nn.functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear, align_corners: false);
 
-    /// <summary>[1,3,3,1]⊗[1,3,3,1]/64 depthwise filter with stride 2: H×W → H/2×W/2.</summary>
+    /// <summary>[1,3,3,1]⊗[1,3,3,1]/64 low-pass with stride 2 (zero padding 1): H×W → H/2×W/2, written as
+    /// strided slices (separable) instead of a depthwise conv, whose CPU backward gave intermittent NaN here.</summary>
     public static Tensor Downsample2x(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var c = x.shape[1];
-        var f = tensor(new double[] { 1, 3, 3, 1 }, dtype: x.dtype, device: x.device);
-        var k = outer(f, f) / 64.0;
-        var w = k.reshape(1, 1, 4, 4).expand(c, 1, 4, 4);
-        return nn.functional.conv2d(x, w, strides: [2, 2], padding: [1, 1], groups: c).MoveToOuterDisposeScope();
+        var y = Fir1d(nn.functional.pad(x, [1, 1, 1, 1]), 3);
+        y = Fir1d(y, 2);
+        return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Along `dim` (padded length L+2): out[b] = (x[2b] + 3x[2b+1] + 3x[2b+2] + x[2b+3]) / 8.</summary>
+    private static Tensor Fir1d(Tensor xp, int dim)
+    {
+        var len = xp.shape[dim] - 2;
+        Tensor Take(int offset) => xp.narrow(dim, offset, len - 1).unfold(dim, 1, 2).squeeze(-1);
+        return (Take(0) + Take(1) * 3 + Take(2) * 3 + Take(3)) / 8;
     }
 }
