@@ -1,0 +1,85 @@
+using System.CommandLine;
+using FaceBoost.Runtime;
+using FaceBoost.Synthesis;
+using Spectre.Console;
+
+namespace FaceBoost.Cli.Verbs;
+
+/// <summary>`faceboost train-gan`: StyleGAN2-ADA on unlabeled aligned faces (stage 1 of the paper).</summary>
+public sealed class TrainGanVerb : IVerb
+{
+    public Command Build()
+    {
+        var cmd = new Command("train-gan", "Train a StyleGAN2-ADA generator on unlabeled aligned face images.");
+        var data = new Option<string[]>("--data") { Description = "Image folders (recursive), image files or list files", Required = true, AllowMultipleArgumentsPerToken = true };
+        var res = new Option<int>("--resolution") { Description = "Output resolution (power of 2, 32…256)", DefaultValueFactory = _ => 32 };
+        var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 16 };
+        var kimg = new Option<double>("--kimg") { Description = "Train until this many thousand images shown", DefaultValueFactory = _ => 20 };
+        var lrG = new Option<float>("--lr-g") { DefaultValueFactory = _ => 0.002f };
+        var lrD = new Option<float>("--lr-d") { DefaultValueFactory = _ => 0.0025f };
+        var gamma = new Option<double>("--r1-gamma") { Description = "R1 weight γ (paper 4 at 128 px)", DefaultValueFactory = _ => 1 };
+        var pl = new Option<double>("--pl-weight") { Description = "Path-length weight (0 = off)", DefaultValueFactory = _ => 2 };
+        var adaTarget = new Option<double>("--ada-target") { DefaultValueFactory = _ => 0.6 };
+        var adaKimg = new Option<double>("--ada-kimg") { Description = "kimg for p to go 0→1 (paper 500)", DefaultValueFactory = _ => 20 };
+        var noAug = new Option<bool>("--no-augment") { Description = "Disable ADA" };
+        var mapping = new Option<int>("--mapping-layers") { DefaultValueFactory = _ => 8 };
+        var zdim = new Option<int>("--z-dim") { DefaultValueFactory = _ => 512 };
+        var wdim = new Option<int>("--w-dim") { DefaultValueFactory = _ => 512 };
+        var cbase = new Option<int>("--channel-base") { DefaultValueFactory = _ => 16384 };
+        var cmax = new Option<int>("--channel-max") { DefaultValueFactory = _ => 512 };
+        var snap = new Option<double>("--snap") { Description = "kimg between checkpoints + Fréchet distance", DefaultValueFactory = _ => 1 };
+        var sampleEvery = new Option<double>("--sample-every") { Description = "kimg between sample grids", DefaultValueFactory = _ => 1 };
+        var fdModel = new Option<string?>("--fd-model") { Description = "ONNX face recognizer for the Fréchet distance (default: fixed random conv features)" };
+        var fdImages = new Option<int>("--fd-images") { DefaultValueFactory = _ => 500 };
+        var runDir = new Option<string>("--run-dir") { Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue from run-dir/checkpoint.fbgan if present" };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 };
+        var workers = new Option<int>("--workers") { Description = "(images are decoded once into memory; kept for CLI compatibility)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        foreach (var o in new Option[] { data, res, batch, kimg, lrG, lrD, gamma, pl, adaTarget, adaKimg, noAug, mapping, zdim, wdim, cbase, cmax, snap, sampleEvery, fdModel, fdImages, runDir, resume, threads, workers, seed })
+            cmd.Options.Add(o);
+        cmd.SetAction(pr =>
+        {
+            OneDnnWorkaround.Apply();
+            TorchRuntime.Initialize(pr.GetValue(threads));
+            var gOpts = new GeneratorOptions(pr.GetValue(res), pr.GetValue(zdim), pr.GetValue(wdim), pr.GetValue(mapping), pr.GetValue(cbase), pr.GetValue(cmax));
+            var options = new GanTrainOptions(pr.GetValue(runDir)!, gOpts, pr.GetValue(batch), pr.GetValue(kimg), pr.GetValue(lrG), pr.GetValue(lrD),
+                R1Gamma: pr.GetValue(gamma), PlWeight: pr.GetValue(pl), Augment: !pr.GetValue(noAug), AdaTarget: pr.GetValue(adaTarget),
+                AdaKimg: pr.GetValue(adaKimg), SnapshotKimg: pr.GetValue(snap), SampleKimg: pr.GetValue(sampleEvery),
+                FdImages: pr.GetValue(fdImages), Seed: pr.GetValue(seed));
+            using var faces = FaceImageSet.Load(pr.GetValue(data)!, gOpts.Resolution, pr.GetValue(seed));
+            foreach (var s in faces.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {s}");
+            Console.WriteLine($"{faces.Count} images at {gOpts.Resolution}px; G NumWs {gOpts.NumWs}");
+            var fdPath = pr.GetValue(fdModel);
+            var features = fdPath is null ? FeatureExtractors.RandomConv() : FeatureExtractors.Onnx(fdPath);
+            var fd = new FrechetEvaluator(features, faces.Head(options.FdImages), fdPath is null ? "random-conv" : Path.GetFileName(fdPath), options.FdImages);
+            using var trainer = new GanTrainer(options, faces, fd);
+            if (pr.GetValue(resume) && trainer.TryResume())
+                Console.WriteLine($"resumed at {trainer.State.ImagesShown / 1000.0:F2} kimg, ada p {trainer.Ada.P:F3}");
+            using var cts = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+            try
+            {
+                AnsiConsole.Progress().Start(ctx =>
+                {
+                    var task = ctx.AddTask("train-gan", maxValue: options.TotalKimg);
+                    task.Value = trainer.State.ImagesShown / 1000.0;
+                    trainer.Run(new Progress<GanProgress>(p =>
+                    {
+                        task.Value = p.Kimg;
+                        task.Description = $"kimg {p.Kimg:F2} G {p.LossG:F3} D {p.LossD:F3} p {p.AdaP:F3}" +
+                            (p.FrechetDistance is { } f ? $" FD {f:F3}" : "") + $" {p.ImagesPerSecond:F0} img/s";
+                    }), cts.Token);
+                });
+            }
+            catch (GanDivergedException e)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+                return 3;
+            }
+            Console.WriteLine($"done: {trainer.State.ImagesShown / 1000.0:F2} kimg; FD at start {trainer.State.InitialFrechetDistance:F4}; see {trainer.StatsPath}");
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,116 @@
+using FaceBoost.Runtime;
+using FaceBoost.Synthesis;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceBoost.Tests.Synthesis;
+
+public sealed class GanTrainerTests
+{
+    private static FaceImageSet RandomFaces(int res, string dir)
+    {
+        // A few synthetic "images" on disk so the loader path is exercised too.
+        var imgDir = Path.Combine(dir, "imgs");
+        Directory.CreateDirectory(imgDir);
+        var rng = new Random(1);
+        for (var i = 0; i < 12; i++)
+        {
+            var img = new FaceBoost.Imaging.RgbImage(res + 4, res + 8);
+            for (var k = 0; k < img.Pixels.Length; k++) img.Pixels[k] = (float)rng.NextDouble();
+            FaceBoost.Imaging.ImageWriter.Save(img, Path.Combine(imgDir, $"{i}.png"));
+        }
+        File.WriteAllText(Path.Combine(imgDir, "broken.png"), "not a png");
+        return FaceImageSet.Load([imgDir], res, seed: 2);
+    }
+
+    [Fact]
+    public void CheckpointRoundTripIsExact()
+    {
+        TorchRuntime.Initialize();
+        var dir = GanTestNets.TempDir();
+        using var data = RandomFaces(8, dir);
+        Assert.Equal(12, data.Count);
+        Assert.Single(data.Skipped);
+        var o = GanTestNets.TinyTraining(Path.Combine(dir, "run"));
+        using var t = new GanTrainer(o, data);
+        for (var i = 0; i < 3; i++) t.Step();
+        t.SaveCheckpoint();
+        using var g = GanCheckpoint.LoadGenerator(t.CheckpointPath);
+        Assert.Equal(t.GEma.Options, g.Options);
+        var expected = t.GEma.state_dict();
+        foreach (var (k, v) in g.state_dict()) Assert.True(v.equal(expected[k]).all().item<bool>(), $"{k} differs after load");
+        var h = GanCheckpoint.ReadHeader(t.CheckpointPath);
+        Assert.True(h.HasTraining);
+        Assert.Equal(3, h.State!.Step);
+        Assert.Equal(12, h.State.ImagesShown);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void ResumeContinuesCounterAdaEmaAndOptimizerState()
+    {
+        TorchRuntime.Initialize();
+        var dir = GanTestNets.TempDir();
+        using var data = RandomFaces(8, dir);
+        var o = GanTestNets.TinyTraining(Path.Combine(dir, "run"));
+        using var a = new GanTrainer(o, data);
+        a.Ada.P = 0.3;                            // augmentations on, so p and its RNG use are resumed too
+        for (var i = 0; i < 5; i++) a.Step();     // covers PL (step 0, 4) and R1 (step 0)
+        a.SaveCheckpoint();
+
+        using var b = new GanTrainer(o, data);    // a fresh process would build the same way
+        Assert.True(b.TryResume());
+        Assert.Equal(a.State, b.State);
+        Assert.Equal(a.Ada.P, b.Ada.P);
+        var emaA = a.GEma.state_dict();
+        foreach (var (k, v) in b.GEma.state_dict()) Assert.True(v.equal(emaA[k]).all().item<bool>(), $"EMA {k} differs after resume");
+
+        // Continuing both must give the same weights: same data position, RNG, Adam moments and EMA. Both share
+        // this process's global torch RNG, so each step of b starts from the RNG state a started from.
+        for (var i = 0; i < 4; i++)
+        {
+            using var rng = torch.get_rng_state();
+            a.Step();
+            torch.set_rng_state(rng);
+            b.Step();
+        }
+        // Multithreaded float sums are not bit-reproducible across two in-process copies: compare with tolerance.
+        Assert.Equal(a.State with { PlMean = 0 }, b.State with { PlMean = 0 });
+        Assert.Equal(a.State.PlMean, b.State.PlMean, a.State.PlMean * 1e-2);
+        Assert.Equal(36, b.State.ImagesShown);
+        var ga = a.G.state_dict(); var da = a.D.state_dict(); emaA = a.GEma.state_dict();
+        foreach (var (k, v) in b.G.state_dict()) Assert.True(v.allclose(ga[k], rtol: 1e-3, atol: 1e-4), $"G {k} diverged after resume");
+        foreach (var (k, v) in b.D.state_dict()) Assert.True(v.allclose(da[k], rtol: 1e-3, atol: 1e-4), $"D {k} diverged after resume");
+        foreach (var (k, v) in b.GEma.state_dict()) Assert.True(v.allclose(emaA[k], rtol: 1e-3, atol: 1e-4), $"EMA {k} diverged after resume");
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void RunWritesStatsSamplesAndCheckpoint()
+    {
+        TorchRuntime.Initialize();
+        var dir = GanTestNets.TempDir();
+        using var data = RandomFaces(8, dir);
+        var run = Path.Combine(dir, "run");
+        var o = GanTestNets.TinyTraining(run);
+        var fd = new FrechetEvaluator(FeatureExtractors.RandomConv(), data.Head(12), "random-conv", numFakes: 12);
+        using (var t = new GanTrainer(o, data, fd)) t.Run();
+        var lines = File.ReadAllLines(Path.Combine(run, "stats.jsonl"));
+        Assert.True(lines.Length >= 3);
+        Assert.Contains("\"fd\":", lines[0]);
+        Assert.Contains("\"ada_p\":", lines[^1]);
+        Assert.Contains("\"kimg\":0.04", lines[^1]);
+        Assert.True(File.Exists(Path.Combine(run, "options.json")));
+        Assert.True(Directory.GetFiles(run, "samples-*.png").Length >= 2);
+        Assert.Equal(40, GanCheckpoint.ReadHeader(Path.Combine(run, GanTrainer.CheckpointFile)).State!.ImagesShown);
+
+        // Asking for more kimg on the same run dir continues from 0.04.
+        using (var t = new GanTrainer(o with { TotalKimg = 0.06 }, data, fd))
+        {
+            Assert.True(t.TryResume());
+            Assert.Equal(40, t.State.ImagesShown);
+            Assert.Equal(60, t.Run().ImagesShown);
+        }
+        Directory.Delete(dir, true);
+    }
+}
