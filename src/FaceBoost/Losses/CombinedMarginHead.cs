@@ -1,0 +1,79 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FaceBoost.Losses;
+
+/// <summary>insightface's combined margin: target logit cos θ → cos(m1·θ + m2) − m3, all logits × s, on
+/// normalised embeddings and class centres. ArcFace = (1, 0.5, 0), CosFace = (1, 0, 0.4).
+/// For pure ArcFace, as insightface: with easy margin the margin applies only where cos θ &gt; 0; otherwise,
+/// where θ + m2 would pass π (cos θ ≤ cos(π − m2)) the logit becomes cos θ − sin(π − m2)·m2 so it stays monotone.</summary>
+public sealed class CombinedMarginHead : ClassifierHead
+{
+#pragma warning disable IDE1006
+    private readonly Parameter weight;
+#pragma warning restore IDE1006
+
+    public CombinedMarginHead(int embeddingSize, int numClasses, double s, double m1, double m2, double m3, bool easyMargin = false)
+        : base(nameof(CombinedMarginHead), embeddingSize, numClasses)
+    {
+        if (s <= 0) throw new ArgumentException($"scale s must be positive, got {s}");
+        if (m1 < 1 || m2 < 0 || m3 < 0 || m2 >= Math.PI / 2) throw new ArgumentException($"margins need m1 ≥ 1, 0 ≤ m2 < π/2, m3 ≥ 0; got ({m1}, {m2}, {m3})");
+        Scale = s; M1 = m1; M2 = m2; M3 = m3; EasyMargin = easyMargin;
+        weight = new Parameter(torch.normal(0, 0.01, [numClasses, embeddingSize]));
+        RegisterComponents();
+    }
+
+    public static CombinedMarginHead ArcFace(int embeddingSize, int numClasses, double s = 64, double m = 0.5, bool easyMargin = false) =>
+        new(embeddingSize, numClasses, s, 1, m, 0, easyMargin);
+
+    public static CombinedMarginHead CosFace(int embeddingSize, int numClasses, double s = 64, double m = 0.4) =>
+        new(embeddingSize, numClasses, s, 1, 0, m);
+
+    public double Scale { get; }
+    public double M1 { get; }
+    public double M2 { get; }
+    public double M3 { get; }
+    public bool EasyMargin { get; }
+    public Parameter Weight => weight;
+
+    /// <summary>Cosines between L2-normalised embeddings and class centres (N×K).</summary>
+    public Tensor Cosine(Tensor embeddings) =>
+        nn.functional.linear(nn.functional.normalize(embeddings, dim: 1), nn.functional.normalize(weight, dim: 1)).clamp(-1, 1);
+
+    public override Tensor PlainLogits(Tensor embeddings)
+    {
+        using var scope = NewDisposeScope();
+        return (Cosine(embeddings) * Scale).MoveToOuterDisposeScope();
+    }
+
+    public override Tensor forward(Tensor embeddings, Tensor labels)
+    {
+        Validate(embeddings, labels);
+        using var scope = NewDisposeScope();
+        var cos = Cosine(embeddings);
+        var idx = labels.unsqueeze(1);
+        var target = cos.gather(1, idx);
+        Tensor final;
+        if (M1 == 1 && M3 == 0 && M2 > 0)
+        {
+            // cos(θ + m) = cos θ cos m − sin θ sin m
+            var sin = (1 - target * target).clamp_min(0).sqrt();
+            var cosThetaM = target * Math.Cos(M2) - sin * Math.Sin(M2);
+            final = EasyMargin
+                ? torch.where(target > 0, cosThetaM, target)
+                : torch.where(target > Math.Cos(Math.PI - M2), cosThetaM, target - Math.Sin(Math.PI - M2) * M2);
+        }
+        else if (M1 == 1 && M2 == 0)
+        {
+            final = target - M3;
+        }
+        else
+        {
+            var theta = target.clamp(-1 + 1e-7, 1 - 1e-7).acos();
+            final = (theta * M1 + M2).cos() - M3;
+        }
+        var logits = cos.scatter(1, idx, final) * Scale;
+        return logits.MoveToOuterDisposeScope();
+    }
+}
