@@ -1,0 +1,83 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceBoost.Synthesis;
+
+/// <summary>ADA (Karras et al. 2020): differentiable augmentations applied with probability p to everything
+/// D sees (reals and fakes), p steered so that r_t = E[sign(D(real))] stays near the target.
+/// Pipeline (subset of 'bgc'): x-flip, integer translation (±12.5 %), isotropic scale (log2 ~ N(0, 0.2)),
+/// rotation (uniform), brightness (+N(0, 0.2)), contrast (×2^N(0, 0.5)), saturation (×2^N(0, 1)).
+/// Geometry is one affine grid_sample per batch (reflection padding), so gradients reach G through it.</summary>
+public sealed class AdaptiveAugment
+{
+    public double P { get; set; }
+    public double Target { get; }
+    public int Interval { get; }
+    /// <summary>Images over which p can go from 0 to 1 (paper: 500 kimg; CPU default 20 kimg because runs are short).</summary>
+    public double AdaKimg { get; }
+    public double? LastRt { get; private set; }
+
+    private double _signSum;
+    private long _signCount;
+
+    public AdaptiveAugment(double target = 0.6, int interval = 4, double adaKimg = 20, double initialP = 0)
+    {
+        if (adaKimg <= 0) throw new ArgumentOutOfRangeException(nameof(adaKimg), "ada kimg must be positive");
+        Target = target; Interval = interval; AdaKimg = adaKimg; P = initialP;
+    }
+
+    /// <summary>Adds D's logits on (augmented) reals to the r_t estimate.</summary>
+    public void Accumulate(Tensor realLogits)
+    {
+        using var s = realLogits.detach().sign();
+        _signSum += s.sum().ToDouble();
+        _signCount += s.numel();
+    }
+
+    /// <summary>Called every step; every `Interval` steps moves p by sign(r_t − target)·batch·interval/(AdaKimg·1000).</summary>
+    public bool MaybeAdjust(long step, int batchSize)
+    {
+        if ((step + 1) % Interval != 0 || _signCount == 0) return false;
+        var rt = _signSum / _signCount;
+        var adjust = Math.Sign(rt - Target) * (batchSize * (double)Interval) / (AdaKimg * 1000);
+        P = Math.Clamp(P + adjust, 0, 1);
+        LastRt = rt;
+        _signSum = 0; _signCount = 0;
+        return true;
+    }
+
+    public Tensor Apply(Tensor x) => Apply(x, P);
+
+    public static Tensor Apply(Tensor x, double p)
+    {
+        if (p <= 0) return x;
+        using var scope = NewDisposeScope();
+        long n = x.shape[0], h = x.shape[2], w = x.shape[3];
+        var o = new TensorOpts(x.dtype, x.device);
+        Tensor Gate(Tensor value, Tensor identity) => where(rand(n, dtype: o.Type, device: o.Dev) < p, value, identity);
+        var one = ones(n, dtype: o.Type, device: o.Dev);
+        var zero = zeros(n, dtype: o.Type, device: o.Dev);
+
+        // Geometry, as the inverse map output→input in normalised coordinates.
+        var flip = Gate(-one, one);
+        var tx = Gate(((rand(n, dtype: o.Type, device: o.Dev) * 2 - 1) * 0.125 * w).round() * 2 / w, zero);
+        var ty = Gate(((rand(n, dtype: o.Type, device: o.Dev) * 2 - 1) * 0.125 * h).round() * 2 / h, zero);
+        var scale = Gate(pow(2.0, randn(n, dtype: o.Type, device: o.Dev) * 0.2), one);
+        var angle = Gate((rand(n, dtype: o.Type, device: o.Dev) * 2 - 1) * Math.PI, zero);
+        var cos = angle.cos() / scale; var sin = angle.sin() / scale;
+        var theta = stack([
+            stack([cos * flip, -sin, tx], 1),
+            stack([sin * flip, cos, ty], 1)], 1);                       // N×2×3
+        var grid = nn.functional.affine_grid(theta, [n, x.shape[1], h, w], align_corners: false);
+        x = nn.functional.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Reflection, align_corners: false);
+
+        // Colour, around 0 (images are in [-1, 1]).
+        x = x + Gate(randn(n, dtype: o.Type, device: o.Dev) * 0.2, zero).reshape(n, 1, 1, 1);
+        x = x * Gate(pow(2.0, randn(n, dtype: o.Type, device: o.Dev) * 0.5), one).reshape(n, 1, 1, 1);
+        var luma = x.mean([1], keepdim: true);
+        x = luma + (x - luma) * Gate(pow(2.0, randn(n, dtype: o.Type, device: o.Dev)), one).reshape(n, 1, 1, 1);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    private readonly record struct TensorOpts(ScalarType Type, Device Dev);
+}

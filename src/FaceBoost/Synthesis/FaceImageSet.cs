@@ -1,0 +1,123 @@
+using FaceBoost.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceBoost.Synthesis;
+
+/// <summary>Unlabeled face images held in memory as one N×3×R×R tensor in [-1, 1] (centre square crop, area
+/// resize), with a batch order that is a pure function of (seed, step) so resumed runs see the same data.
+/// GAN-sized sets (thousands of 32–128 px images) fit easily; corrupt files are reported and skipped.</summary>
+public sealed class FaceImageSet : IDisposable
+{
+    private static readonly string[] Extensions = [".pgm", ".ppm", ".pnm", ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"];
+    private readonly Dictionary<long, int[]> _perms = new();
+
+    public Tensor Images { get; }
+    public int Count => (int)Images.shape[0];
+    public int Resolution { get; }
+    public int Seed { get; }
+    public bool Mirror { get; }
+    public IReadOnlyList<string> Skipped { get; }
+
+    private FaceImageSet(Tensor images, int resolution, int seed, bool mirror, List<string> skipped)
+    {
+        Images = images; Resolution = resolution; Seed = seed; Mirror = mirror; Skipped = skipped;
+    }
+
+    /// <summary>Each source is a folder (searched recursively), an image file, or a text file listing image paths.
+    /// Files named *_Ambient.* (Yale B) are ignored.</summary>
+    public static FaceImageSet Load(IEnumerable<string> sources, int resolution, int seed = 0, bool mirror = true,
+        int maxImages = int.MaxValue, IProgress<(int Done, int Total)>? progress = null)
+    {
+        var files = ListFiles(sources).Take(maxImages).ToList();
+        if (files.Count == 0) throw new ArgumentException($"no images found in {string.Join(", ", sources)}");
+        var pixels = new float[files.Count * 3 * resolution * resolution];
+        var skipped = new List<string>();
+        var n = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            try
+            {
+                var img = ImageDecoder.Decode(files[i]);
+                Resize(img, resolution).CopyTo(pixels.AsSpan(n * 3 * resolution * resolution));
+                n++;
+            }
+            catch (ImageDecodeException e) { skipped.Add($"{files[i]}: {e.Message}"); }
+            progress?.Report((i + 1, files.Count));
+        }
+        if (n == 0) throw new ArgumentException($"none of the {files.Count} images could be decoded; first problem: {skipped[0]}");
+        var t = tensor(pixels.AsSpan(0, n * 3 * resolution * resolution).ToArray(), [n, 3, resolution, resolution]) * 2 - 1;
+        return new FaceImageSet(t, resolution, seed, mirror, skipped);
+    }
+
+    public static IEnumerable<string> ListFiles(IEnumerable<string> sources)
+    {
+        foreach (var s in sources)
+        {
+            IEnumerable<string> found;
+            if (Directory.Exists(s))
+                found = Directory.EnumerateFiles(s, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+            else if (File.Exists(s) && Extensions.Contains(Path.GetExtension(s).ToLowerInvariant()))
+                found = [s];
+            else if (File.Exists(s))
+                found = File.ReadAllLines(s).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
+                    .Select(l => Path.IsPathRooted(l) ? l : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(s))!, l));
+            else throw new FileNotFoundException($"image source {s} is neither a folder, an image nor a list file", s);
+            foreach (var f in found)
+                if (Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) &&
+                    !Path.GetFileNameWithoutExtension(f).EndsWith("_Ambient", StringComparison.OrdinalIgnoreCase))
+                    yield return f;
+        }
+    }
+
+    /// <summary>Centre square crop, then area-resize to R×R; CHW floats in [0, 1].</summary>
+    private static float[] Resize(RgbImage img, int r)
+    {
+        using var scope = NewDisposeScope();
+        var side = Math.Min(img.Width, img.Height);
+        var x = tensor(img.Pixels, [1, 3, img.Height, img.Width])
+            .narrow(2, (img.Height - side) / 2, side).narrow(3, (img.Width - side) / 2, side);
+        x = side == r ? x : nn.functional.interpolate(x, size: [r, r], mode: side > r ? InterpolationMode.Area : InterpolationMode.Bilinear,
+            align_corners: side > r ? null : false);
+        return x.clamp(0, 1).contiguous().data<float>().ToArray();
+    }
+
+    /// <summary>Batch at training step `step`: images from position step·B of an endless sequence of seeded
+    /// epoch permutations (optionally x-mirrored at random), so the same step always gets the same batch.</summary>
+    public Tensor GetBatch(long step, int batchSize)
+    {
+        var idx = new long[batchSize];
+        var flips = new bool[batchSize];
+        for (var i = 0; i < batchSize; i++)
+        {
+            var pos = step * batchSize + i;
+            var epoch = pos / Count;
+            var perm = Permutation(epoch);
+            var j = (int)(pos % Count);
+            idx[i] = perm[j] >> 1;
+            flips[i] = Mirror && (perm[j] & 1) == 1;
+        }
+        using var scope = NewDisposeScope();
+        var b = Images.index_select(0, tensor(idx));
+        if (flips.Any(f => f))
+            b = where(tensor(flips).reshape(-1, 1, 1, 1), b.flip(3), b);
+        return b.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The first n images (for the Fréchet distance's real statistics).</summary>
+    public Tensor Head(int n) => Images.narrow(0, 0, Math.Min(n, Count));
+
+    private int[] Permutation(long epoch)
+    {
+        if (_perms.TryGetValue(epoch, out var p)) return p;
+        if (_perms.Count > 4) _perms.Clear();
+        var rng = new Random(HashCode.Combine(Seed, epoch));
+        p = Enumerable.Range(0, Count).ToArray();
+        rng.Shuffle(p);
+        for (var i = 0; i < p.Length; i++) p[i] = (p[i] << 1) | rng.Next(2);   // low bit: mirror
+        _perms[epoch] = p;
+        return p;
+    }
+
+    public void Dispose() => Images.Dispose();
+}

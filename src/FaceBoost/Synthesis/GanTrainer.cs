@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TorchSharp;
+using static TorchSharp.torch;
+using Adam = TorchSharp.Modules.Adam;
+
+namespace FaceBoost.Synthesis;
+
+/// <summary>StyleGAN2-ADA training loop (phases as in stylegan2-ada-pytorch): G main, G path length (lazy),
+/// D main, D R1 (lazy); G EMA; ADA p update; stats.jsonl, sample grids, atomic resumable checkpoints.</summary>
+public sealed class GanTrainer : IDisposable
+{
+    public const string CheckpointFile = "checkpoint.fbgan";
+    private readonly GanTrainOptions _o;
+    private readonly FaceImageSet _data;
+    private readonly FrechetEvaluator? _fd;
+    private readonly Adam _optG, _optD;
+    private readonly List<(Tensor Ema, Tensor Src)> _emaPairs;
+    private readonly Tensor _sampleZ;
+    private double _plMean;
+    private readonly Accum _acc = new();
+
+    public StyleGenerator G { get; }
+    public StyleGenerator GEma { get; }
+    public StyleDiscriminator D { get; }
+    public AdaptiveAugment Ada { get; }
+    public GanTrainState State { get; private set; }
+    public string CheckpointPath => Path.Combine(_o.RunDir, CheckpointFile);
+    public string StatsPath => Path.Combine(_o.RunDir, "stats.jsonl");
+
+    public GanTrainer(GanTrainOptions options, FaceImageSet data, FrechetEvaluator? frechet = null)
+    {
+        options.Validate();
+        if (data.Resolution != options.Generator.Resolution)
+            throw new ArgumentException($"data resolution {data.Resolution} differs from generator resolution {options.Generator.Resolution}");
+        _o = options; _data = data; _fd = frechet;
+        torch.manual_seed(options.Seed);
+        G = new StyleGenerator(options.Generator);
+        D = new StyleDiscriminator(DiscriminatorOptions.MatchingGenerator(options.Generator));
+        GEma = G.Clone();
+        GEma.eval();
+        foreach (var p in GEma.parameters()) p.requires_grad = false;
+        _optG = MakeAdam(G.parameters(), options.LrG, options.PlWeight > 0 ? options.PlInterval : 0);
+        _optD = MakeAdam(D.parameters(), options.LrD, options.R1Gamma > 0 ? options.R1Interval : 0);
+        var src = G.state_dict();
+        _emaPairs = GEma.state_dict().Select(kv => (kv.Value, src[kv.Key])).ToList();
+        Ada = new AdaptiveAugment(options.AdaTarget, options.AdaInterval, options.AdaKimg);
+        _sampleZ = LatentSeeds.Z(Enumerable.Range(0, options.SampleGridSize), options.Generator.ZDim);
+        State = new GanTrainState(0, 0, 0, 0, 0, 0);
+    }
+
+    /// <summary>Adam with the lazy-regularisation correction: lr·k/(k+1), β^(k/(k+1)) for interval k.</summary>
+    private static Adam MakeAdam(IEnumerable<TorchSharp.Modules.Parameter> ps, double lr, int regInterval)
+    {
+        var ratio = regInterval > 0 ? regInterval / (regInterval + 1.0) : 1.0;
+        return optim.Adam(ps, lr * ratio, Math.Pow(0, ratio), Math.Pow(0.99, ratio), 1e-8);
+    }
+
+    /// <summary>Loads run-dir/checkpoint.fbgan if present; returns whether it did. Stats lines written after
+    /// that checkpoint (e.g. before a SIGKILL) are dropped so the log continues cleanly.</summary>
+    public bool TryResume()
+    {
+        if (!File.Exists(CheckpointPath)) return false;
+        State = GanCheckpoint.LoadTraining(CheckpointPath, GEma, G, D, _optG, _optD);
+        Ada.P = State.AdaP;
+        _plMean = State.PlMean;
+        if (File.Exists(StatsPath))
+        {
+            var kimg = State.ImagesShown / 1000.0;
+            var keep = File.ReadAllLines(StatsPath).Where(l =>
+            {
+                try { return (JsonNode.Parse(l)?["kimg"]?.GetValue<double>() ?? 0) <= kimg + 1e-9; } catch { return false; }
+            }).ToList();
+            File.WriteAllLines(StatsPath, keep);
+        }
+        return true;
+    }
+
+    public void SaveCheckpoint()
+    {
+        State = State with { AdaP = Ada.P, PlMean = _plMean };
+        GanCheckpoint.Save(CheckpointPath, GEma, new GanCheckpoint.Training(G, D, _optG, _optD, State));
+    }
+
+    /// <summary>Trains until TotalKimg (continuing the kimg counter of a resumed run).</summary>
+    public GanTrainState Run(IProgress<GanProgress>? progress = null, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(_o.RunDir);
+        var optionsPath = Path.Combine(_o.RunDir, "options.json");
+        if (!File.Exists(optionsPath))
+            File.WriteAllText(optionsPath, JsonSerializer.Serialize(_o, new JsonSerializerOptions { WriteIndented = true }));
+        var total = (long)(_o.TotalKimg * 1000);
+        if (State.Step == 0)
+        {
+            double? fd0 = _fd?.Measure(GEma);
+            State = State with { InitialFrechetDistance = fd0 };
+            WriteStats(new JsonObject { ["kimg"] = 0.0, ["step"] = 0, ["fd"] = fd0, ["fd_features"] = _fd?.FeatureName, ["ada_p"] = 0.0 });
+            SaveSamples(0);
+            State = State with { NextSampleImages = (long)(_o.SampleKimg * 1000), NextSnapshotImages = (long)(_o.SnapshotKimg * 1000) };
+            SaveCheckpoint();
+        }
+        var nextLog = State.ImagesShown + (long)(_o.LogKimg * 1000);
+        var clock = Stopwatch.StartNew();
+        long imagesSinceLog = 0;
+        while (State.ImagesShown < total && !ct.IsCancellationRequested)
+        {
+            Step();
+            imagesSinceLog += _o.BatchSize;
+            var done = State.ImagesShown >= total;
+            double? fd = null;
+            if (State.ImagesShown >= nextLog || done || State.ImagesShown >= State.NextSnapshotImages)
+            {
+                var ips = imagesSinceLog / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                if (State.ImagesShown >= State.NextSnapshotImages || done)
+                {
+                    fd = _fd?.Measure(GEma);
+                }
+                var line = _acc.Flush(State, Ada, _plMean, fd, ips);
+                WriteStats(line);
+                progress?.Report(new GanProgress(State.ImagesShown / 1000.0, _o.TotalKimg, line["loss_g"]?.GetValue<double>() ?? 0,
+                    line["loss_d"]?.GetValue<double>() ?? 0, Ada.P, fd, ips));
+                if (State.ImagesShown >= State.NextSampleImages || done)
+                {
+                    SaveSamples(State.ImagesShown);
+                    State = State with { NextSampleImages = State.NextSampleImages + (long)(_o.SampleKimg * 1000) };
+                }
+                if (State.ImagesShown >= State.NextSnapshotImages || done)
+                {
+                    State = State with { NextSnapshotImages = State.NextSnapshotImages + (long)(_o.SnapshotKimg * 1000) };
+                    SaveCheckpoint();
+                }
+                nextLog = State.ImagesShown + (long)(_o.LogKimg * 1000);
+                imagesSinceLog = 0;
+                clock.Restart();
+            }
+        }
+        if (ct.IsCancellationRequested) SaveCheckpoint();
+        return State;
+    }
+
+    /// <summary>One optimisation step over all phases (one batch of images shown).</summary>
+    public void Step()
+    {
+        using var scope = NewDisposeScope();
+        var b = _o.BatchSize;
+        var step = State.Step;
+        G.train(); D.train();
+        Func<Tensor, Tensor>? aug = _o.Augment ? Ada.Apply : null;
+        Tensor Aug(Tensor x) => aug is null ? x : aug(x);
+
+        // G main: non-saturating logistic through a frozen D.
+        SetRequiresGrad(D, false);
+        var z = randn(b, _o.Generator.ZDim);
+        var fake = G.Synthesis(MapWithMixing(z, updateAverage: true), NoiseMode.Random);
+        var lossG = StyleGanLoss.GeneratorLogistic(D.forward(Aug(fake)));
+        _optG.zero_grad();
+        lossG.backward();
+        _optG.step();
+        _acc.Add("loss_g", CheckFinite(lossG, "G loss"));
+
+        // G path-length regularisation (lazy, half batch).
+        if (_o.PlWeight > 0 && step % _o.PlInterval == 0)
+        {
+            var pb = Math.Max(1, b / _o.PlBatchShrink);
+            var ws = MapWithMixing(randn(pb, _o.Generator.ZDim), updateAverage: false);
+            var lengths = StyleGanLoss.PathLengths(G, ws, NoiseMode.Random);
+            var meanLen = lengths.mean().ToDouble();
+            _plMean += (meanLen - _plMean) * _o.PlDecay;
+            var penalty = StyleGanLoss.PathLengthPenalty(lengths, _plMean);
+            var lossPl = penalty.mean() * (_o.PlWeight * _o.PlInterval);
+            _optG.zero_grad();
+            lossPl.backward();
+            _optG.step();
+            _acc.Add("pl_penalty", CheckFinite(penalty.mean(), "path-length penalty"));
+        }
+
+        // D main on detached fakes and reals.
+        SetRequiresGrad(D, true);
+        Tensor fakeD;
+        using (no_grad()) fakeD = G.Synthesis(MapWithMixing(randn(b, _o.Generator.ZDim), updateAverage: false), NoiseMode.Random);
+        var real = _data.GetBatch(step, b);
+        var realLogits = D.forward(Aug(real));
+        var fakeLogits = D.forward(Aug(fakeD));
+        Ada.Accumulate(realLogits);
+        var lossD = StyleGanLoss.DiscriminatorLogistic(realLogits, fakeLogits);
+        _optD.zero_grad();
+        lossD.backward();
+        _optD.step();
+        _acc.Add("loss_d", CheckFinite(lossD, "D loss"));
+        _acc.Add("score_real", realLogits.mean().ToDouble());
+        _acc.Add("score_fake", fakeLogits.mean().ToDouble());
+
+        // D R1 on reals (lazy).
+        if (_o.R1Gamma > 0 && step % _o.R1Interval == 0)
+        {
+            var (penalty, _) = StyleGanLoss.R1Penalty(D, real, aug);
+            var lossR1 = penalty.mean() * (_o.R1Gamma / 2 * _o.R1Interval);
+            _optD.zero_grad();
+            lossR1.backward();
+            _optD.step();
+            _acc.Add("r1_penalty", CheckFinite(penalty.mean(), "R1 penalty"));
+        }
+
+        UpdateEma();
+        if (_o.Augment) Ada.MaybeAdjust(step, b);
+        State = State with { Step = step + 1, ImagesShown = State.ImagesShown + b, AdaP = Ada.P, PlMean = _plMean };
+    }
+
+    private Tensor MapWithMixing(Tensor z, bool updateAverage)
+    {
+        var ws = G.Mapping(z, updateAverage: updateAverage);
+        if (_o.StyleMixingProb > 0 && rand(1).ToDouble() < _o.StyleMixingProb)
+        {
+            var cutoff = (int)randint(1, G.NumWs, [1]).ToInt64();
+            var ws2 = G.Mapping(randn_like(z));
+            ws = cat([ws.narrow(1, 0, cutoff), ws2.narrow(1, cutoff, G.NumWs - cutoff)], 1);
+        }
+        return ws;
+    }
+
+    private void UpdateEma()
+    {
+        var emaImages = _o.EffectiveEmaKimg * 1000;
+        if (_o.EmaRampup > 0) emaImages = Math.Min(emaImages, (State.ImagesShown + _o.BatchSize) * _o.EmaRampup);
+        var beta = Math.Pow(0.5, _o.BatchSize / Math.Max(emaImages, 1e-8));
+        using var _ = no_grad();
+        foreach (var (ema, src) in _emaPairs)
+        {
+            if (ema.is_floating_point()) ema.copy_(src.detach().lerp(ema, beta));
+            else ema.copy_(src);
+        }
+    }
+
+    private double CheckFinite(Tensor loss, string what)
+    {
+        var v = loss.ToDouble();
+        if (!double.IsFinite(v))
+            throw new GanDivergedException($"{what} became {v} at step {State.Step} ({State.ImagesShown / 1000.0:F2} kimg); " +
+                $"training stopped, last good checkpoint kept at {CheckpointPath}");
+        return v;
+    }
+
+    private static void SetRequiresGrad(nn.Module m, bool on)
+    {
+        foreach (var p in m.parameters()) p.requires_grad = on;
+    }
+
+    private void SaveSamples(long images)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var imgs = GEma.Forward(_sampleZ);
+        ImageGridWriter.Save(imgs, Path.Combine(_o.RunDir, $"samples-{images / 1000.0:000000.00}.png".Replace(',', '.')), columns: 8);
+    }
+
+    private void WriteStats(JsonObject line)
+    {
+        File.AppendAllText(StatsPath, line.ToJsonString() + "\n");
+    }
+
+    public void Dispose()
+    {
+        _optG.Dispose(); _optD.Dispose();
+        G.Dispose(); GEma.Dispose(); D.Dispose();
+        _sampleZ.Dispose();
+    }
+
+    /// <summary>Means of per-step scalars between two log lines.</summary>
+    private sealed class Accum
+    {
+        private readonly Dictionary<string, (double Sum, int N)> _v = new();
+        public void Add(string k, double x) { _v.TryGetValue(k, out var s); _v[k] = (s.Sum + x, s.N + 1); }
+        public JsonObject Flush(GanTrainState s, AdaptiveAugment ada, double plMean, double? fd, double ips)
+        {
+            var o = new JsonObject { ["kimg"] = Math.Round(s.ImagesShown / 1000.0, 4), ["step"] = s.Step };
+            foreach (var (k, (sum, n)) in _v) o[k] = Math.Round(sum / n, 5);
+            o["pl_mean"] = Math.Round(plMean, 5);
+            o["ada_p"] = Math.Round(ada.P, 5);
+            o["r_t"] = ada.LastRt is { } rt ? Math.Round(rt, 4) : null;
+            if (fd is not null) o["fd"] = Math.Round(fd.Value, 5);
+            o["images_per_s"] = Math.Round(ips, 2);
+            _v.Clear();
+            return o;
+        }
+    }
+}
