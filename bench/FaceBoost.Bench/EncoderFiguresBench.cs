@@ -1,0 +1,53 @@
+using FaceBoost.Nets;
+using FaceBoost.Runtime;
+using FaceBoost.Synthesis;
+using FaceBoost.Training;
+
+namespace FaceBoost.Bench;
+
+/// <summary>Hand-run figures of the encoder stage (not a timing benchmark):
+/// `encoder-figures gan RUN` trains a tiny 32-px StyleGAN on ORL + Yale (when no gan run is at hand);
+/// `encoder-figures encoder GEN RUN STEPS` trains a CPU-sized encoder on ORL + Yale and prints the L2 curve.</summary>
+public sealed class EncoderFiguresBench : IBenchmark
+{
+    public string Name => "encoder-figures";
+    public string Description => "encoder stage figures: tiny GAN, encoder training curve (see EncoderFiguresBench.cs)";
+
+    private static string Shared(params string[] parts) => Path.GetFullPath(Path.Combine(["..", "shared", .. parts]));
+
+    public int Run(string[] args)
+    {
+        TorchRuntime.Initialize(int.Parse(Environment.GetEnvironmentVariable("FB_THREADS") ?? "1"));
+        switch (args.FirstOrDefault())
+        {
+            case "gan":
+            {
+                var kimg = args.Length > 2 ? double.Parse(args[2]) : 4;
+                using var data = FaceImageSet.Load([Shared("data", "orl"), Shared("data", "extended-yaleb")], 32);
+                var o = new GanTrainOptions(args[1], new GeneratorOptions(32, ZDim: 128, WDim: 128, MappingLayers: 4, ChannelBase: 2048, ChannelMax: 128),
+                    BatchSize: 16, TotalKimg: kimg, FdImages: 0, Augment: false, // ADA+R1 hit grid_sampler double-backward (reported to gan)
+                    SnapshotKimg: 0.5, SampleKimg: 1, LogKimg: 0.25);
+                using var t = new GanTrainer(o, data);
+                t.TryResume();
+                t.Run(new Progress<GanProgress>(p => Console.WriteLine(p)));
+                return 0;
+            }
+            case "encoder":
+            {
+                var steps = args.Length > 3 ? int.Parse(args[3]) : 300;
+                using var g = FrozenStyleGenerator.Load(args[1]);
+                var files = FaceTensorSet.ListImages(Shared("data", "orl")).Concat(FaceTensorSet.ListImages(Shared("data", "extended-yaleb"))).ToList();
+                using var faces = FaceTensorSet.FromFiles(files, 32);
+                var o = new EncoderTrainOptions(args[1], "orl+extended-yaleb", args[2], Resolution: 32, Batch: 8, Steps: steps,
+                    LearningRate: 1e-3, NumLayers: 18, Width: 16, GridEvery: 50, CheckpointEvery: 50, LogEvery: 10, Seed: 0);
+                var r = new EncoderTrainer(o, g, e => faces.Epoch(e, o.Batch, o.Seed)).Run(new Progress<EncoderStepStats>(s =>
+                    Console.WriteLine($"step {s.Step} l2 {s.L2:F4} ms-ssim-loss {s.Perceptual:F4} total {s.Total:F4} {s.ImagesPerSecond:F1} img/s")));
+                Console.WriteLine($"{faces.Count} faces; checkpoint {r.Checkpoint}; nan {r.StoppedOnNaN}");
+                return 0;
+            }
+            default:
+                Console.WriteLine("usage: encoder-figures gan RUN [kimg] | encoder GEN_CKPT RUN [steps]");
+                return 2;
+        }
+    }
+}
