@@ -15,6 +15,18 @@ public sealed class EncoderFiguresBench : IBenchmark
 
     private static string Shared(params string[] parts) => Path.GetFullPath(Path.Combine(["..", "shared", .. parts]));
 
+    /// <summary>ORL + Extended Yale B identities, sorted; even positions train (unlabeled pretraining and the
+    /// labeled subset), odd positions are held out for evaluation.</summary>
+    private static (List<(string File, string Identity)> Train, List<(string File, string Identity)> HeldOut) Split()
+    {
+        var all = FaceTensorSet.ListImages(Shared("data", "orl")).Select(f => (File: f, Identity: "orl/" + Path.GetFileName(Path.GetDirectoryName(f))!))
+            .Concat(FaceTensorSet.ListImages(Shared("data", "extended-yaleb")).Select(f => (File: f, Identity: "yale/" + Path.GetFileName(Path.GetDirectoryName(f))!)))
+            .ToList();
+        var ids = all.Select(x => x.Identity).Distinct().Order(StringComparer.Ordinal).ToList();
+        var heldOut = ids.Where((_, i) => i % 2 == 1).ToHashSet();
+        return (all.Where(x => !heldOut.Contains(x.Identity)).ToList(), all.Where(x => heldOut.Contains(x.Identity)).ToList());
+    }
+
     public int Run(string[] args)
     {
         TorchRuntime.Initialize(int.Parse(Environment.GetEnvironmentVariable("FB_THREADS") ?? "1"));
@@ -36,13 +48,45 @@ public sealed class EncoderFiguresBench : IBenchmark
             {
                 var steps = args.Length > 3 ? int.Parse(args[3]) : 300;
                 using var g = FrozenStyleGenerator.Load(args[1]);
-                var files = FaceTensorSet.ListImages(Shared("data", "orl")).Concat(FaceTensorSet.ListImages(Shared("data", "extended-yaleb"))).ToList();
+                // Unlabeled pretraining sees only the training split's identities (never the held-out ones).
+                var files = Split().Train.Select(x => x.File).ToList();
                 using var faces = FaceTensorSet.FromFiles(files, 32);
                 var o = new EncoderTrainOptions(args[1], "orl+extended-yaleb", args[2], Resolution: 32, Batch: 8, Steps: steps,
                     LearningRate: 1e-3, NumLayers: 18, Width: 16, GridEvery: 50, CheckpointEvery: 50, LogEvery: 10, Seed: 0);
                 var r = new EncoderTrainer(o, g, e => faces.Epoch(e, o.Batch, o.Seed)).Run(new Progress<EncoderStepStats>(s =>
                     Console.WriteLine($"step {s.Step} l2 {s.L2:F4} ms-ssim-loss {s.Perceptual:F4} total {s.Total:F4} {s.ImagesPerSecond:F1} img/s")));
                 Console.WriteLine($"{faces.Count} faces; checkpoint {r.Checkpoint}; nan {r.StoppedOnNaN}");
+                return 0;
+            }
+            case "transfer":
+            {
+                // transfer ENCODER_CKPT seeds labeledIds epochs
+                var seeds = args.Length > 2 ? int.Parse(args[2]) : 3;
+                var labeledIds = args.Length > 3 ? int.Parse(args[3]) : 8;
+                var epochs = args.Length > 4 ? int.Parse(args[4]) : 12;
+                var (train, heldOut) = Split();
+                var trainIds = train.Select(x => x.Identity).Distinct().Order(StringComparer.Ordinal).ToList();
+                Console.WriteLine($"split: {trainIds.Count} training identities ({train.Count} images), {heldOut.Select(x => x.Identity).Distinct().Count()} held-out identities ({heldOut.Count} images); {labeledIds} labeled identities per seed");
+                var results = new List<Experiments.TransferArmResult>();
+                for (var seed = 0; seed < seeds; seed++)
+                {
+                    var chosen = trainIds.OrderBy(_ => 0).ToArray();
+                    new Random(1000 + seed).Shuffle(chosen);
+                    var pick = chosen.Take(labeledIds).ToHashSet();
+                    var labeled = train.Where(x => pick.Contains(x.Identity)).ToList();
+                    foreach (var fromEncoder in new[] { false, true })
+                    {
+                        var o = new Experiments.TransferExperimentOptions(args[1], labeled, heldOut, Epochs: epochs, FreezeEpochs: Math.Max(1, epochs / 4), Seed: seed);
+                        var r = Experiments.EncoderTransferExperiment.RunArm(o, fromEncoder, new Progress<string>(Console.WriteLine));
+                        results.Add(r);
+                        Console.WriteLine($"RESULT {r.Arm} seed {r.Seed}: held-out 1-NN top-1 {r.IdentificationTop1:P1}, verification {r.VerificationAccuracy:P1}, final train loss {r.FinalLoss:F3} ({labeled.Count} labeled images)");
+                    }
+                }
+                foreach (var arm in new[] { "scratch", "encoder" })
+                {
+                    var a = results.Where(r => r.Arm == arm).ToList();
+                    Console.WriteLine($"SUMMARY {arm}: top-1 {a.Average(r => r.IdentificationTop1):P1} ({string.Join(", ", a.Select(r => r.IdentificationTop1.ToString("P1")))}), verification {a.Average(r => r.VerificationAccuracy):P1} ({string.Join(", ", a.Select(r => r.VerificationAccuracy.ToString("P1")))})");
+                }
                 return 0;
             }
             default:
