@@ -52,7 +52,7 @@ public sealed class EncoderFiguresBench : IBenchmark
                 var files = Split().Train.Select(x => x.File).ToList();
                 using var faces = FaceTensorSet.FromFiles(files, 32);
                 var o = new EncoderTrainOptions(args[1], "orl+extended-yaleb", args[2], Resolution: 32, Batch: 8, Steps: steps,
-                    LearningRate: 1e-3, NumLayers: 18, Width: 16, GridEvery: 50, CheckpointEvery: 50, LogEvery: 10, Seed: 0);
+                    LearningRate: 1e-3, NumLayers: 18, Width: args.Length > 4 ? int.Parse(args[4]) : 8, GridEvery: 25, CheckpointEvery: 25, LogEvery: 5, Seed: 0);
                 var r = new EncoderTrainer(o, g, e => faces.Epoch(e, o.Batch, o.Seed)).Run(new Progress<EncoderStepStats>(s =>
                     Console.WriteLine($"step {s.Step} l2 {s.L2:F4} ms-ssim-loss {s.Perceptual:F4} total {s.Total:F4} {s.ImagesPerSecond:F1} img/s")));
                 Console.WriteLine($"{faces.Count} faces; checkpoint {r.Checkpoint}; nan {r.StoppedOnNaN}");

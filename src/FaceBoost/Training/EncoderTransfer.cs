@@ -9,7 +9,7 @@ namespace FaceBoost.Training;
 /// shapes checked, one error listing all mismatches. The style head is dropped; the backbone keeps its own
 /// new head (BN2d → Dropout → Flatten → Linear → BN1d). Returns the encoder's average image, which the
 /// recognition model concatenates to every input (training and evaluation alike).</summary>
-public sealed class EncoderTransfer
+public sealed class EncoderTransfer : IBackboneInitializer
 {
     public string Description => "FaceBoost pSp encoder checkpoint (*.fbenc from `faceboost train-encoder`)";
 
