@@ -27,6 +27,14 @@ public sealed class EncoderFiguresBench : IBenchmark
         return (all.Where(x => !heldOut.Contains(x.Identity)).ToList(), all.Where(x => heldOut.Contains(x.Identity)).ToList());
     }
 
+    private static List<(string File, string Identity)> Cap(List<(string File, string Identity)> items, int perIdentity) =>
+        items.GroupBy(x => x.Identity).SelectMany(g =>
+        {
+            var list = g.ToList();
+            var step = Math.Max(1, list.Count / perIdentity);
+            return list.Where((_, i) => i % step == 0).Take(perIdentity);
+        }).ToList();
+
     public int Run(string[] args)
     {
         TorchRuntime.Initialize(int.Parse(Environment.GetEnvironmentVariable("FB_THREADS") ?? "1"));
@@ -64,7 +72,10 @@ public sealed class EncoderFiguresBench : IBenchmark
                 var seeds = args.Length > 2 ? int.Parse(args[2]) : 3;
                 var labeledIds = args.Length > 3 ? int.Parse(args[3]) : 8;
                 var epochs = args.Length > 4 ? int.Parse(args[4]) : 12;
-                var (train, heldOut) = Split();
+                var (train, heldOutAll) = Split();
+                // CPU budget: at most 10 images per held-out identity and 20 per labeled identity (evenly spaced).
+                var heldOut = Cap(heldOutAll, 10);
+                train = Cap(train, 20);
                 var trainIds = train.Select(x => x.Identity).Distinct().Order(StringComparer.Ordinal).ToList();
                 Console.WriteLine($"split: {trainIds.Count} training identities ({train.Count} images), {heldOut.Select(x => x.Identity).Distinct().Count()} held-out identities ({heldOut.Count} images); {labeledIds} labeled identities per seed");
                 var results = new List<Experiments.TransferArmResult>();

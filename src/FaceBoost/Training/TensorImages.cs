@@ -9,7 +9,7 @@ public static class TensorImages
 {
     /// <summary>1×3×H×W in [-1, 1].</summary>
     public static Tensor FromImage(RgbImage img) =>
-        tensor(img.Pixels, new long[] { 1, 3, img.Height, img.Width }) * 2 - 1;
+        tensor(img.Pixels, new long[] { 1, 3, img.Height, img.Width }).mul(2.0).sub(1.0);
 
     /// <summary>3×H×W (or 1×3×H×W) in [-1, 1] → image, clamped.</summary>
     public static RgbImage ToImage(Tensor t)
