@@ -47,8 +47,8 @@ public sealed class TransferTrainingTests : IDisposable
         foreach (var (name, p) in encoder.named_parameters())
         {
             if (!name.StartsWith("input_layer.") && !name.StartsWith("body.")) continue;
-            Assert.True(p.equal(e1["model." + name]).item<bool>(), $"{name} moved while frozen (or was not transferred)");
-            Assert.False(p.equal(e2["model." + name]).item<bool>(), $"{name} never trained after the frozen epoch");
+            Assert.True(p.equal(e1["model." + name]).all().item<bool>(), $"{name} moved while frozen (or was not transferred)");
+            Assert.False(p.equal(e2["model." + name]).all().item<bool>(), $"{name} never trained after the frozen epoch");
             checkedCount++;
         }
         Assert.True(checkedCount > 40, $"only {checkedCount} body parameters checked");
