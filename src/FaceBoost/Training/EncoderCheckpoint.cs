@@ -119,6 +119,8 @@ public sealed class EncoderCheckpoint : IDisposable
         w.Write(bytes);
     }
 
+    private static readonly List<Tensor> UnpickledOriginals = [];
+
     private static Dictionary<string, Tensor>? ReadStateDict(ZipArchive zip, string name)
     {
         var entry = zip.GetEntry(name);
@@ -128,7 +130,15 @@ public sealed class EncoderCheckpoint : IDisposable
         buffer.Position = 0;
         var table = PyTorchUnpickler.UnpickleStateDict(buffer);
         var d = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry e in table) d[(string)e.Key] = (Tensor)e.Value!;
+        foreach (DictionaryEntry e in table)
+        {
+            // Own copies; the unpickled originals are kept referenced for the process lifetime: processes that
+            // loaded and disposed checkpoints segfaulted later at a garbage address (suspected: a native deleter
+            // of an unpickled tensor) — under investigation, this sidesteps it at a small memory cost.
+            var original = (Tensor)e.Value!;
+            d[(string)e.Key] = original.clone().DetachFromDisposeScope();
+            lock (UnpickledOriginals) UnpickledOriginals.Add(original);
+        }
         return d;
     }
 
