@@ -79,13 +79,14 @@ public sealed class EncoderFiguresBench : IBenchmark
                 var trainIds = train.Select(x => x.Identity).Distinct().Order(StringComparer.Ordinal).ToList();
                 Console.WriteLine($"split: {trainIds.Count} training identities ({train.Count} images), {heldOut.Select(x => x.Identity).Distinct().Count()} held-out identities ({heldOut.Count} images); {labeledIds} labeled identities per seed");
                 var results = new List<Experiments.TransferArmResult>();
-                for (var seed = 0; seed < seeds; seed++)
+                var firstSeed = int.Parse(Environment.GetEnvironmentVariable("FB_FIRST_SEED") ?? "0");
+                for (var seed = firstSeed; seed < firstSeed + seeds; seed++)
                 {
                     var chosen = trainIds.OrderBy(_ => 0).ToArray();
                     new Random(1000 + seed).Shuffle(chosen);
                     var pick = chosen.Take(labeledIds).ToHashSet();
                     var labeled = train.Where(x => pick.Contains(x.Identity)).ToList();
-                    foreach (var fromEncoder in new[] { false, true })
+                    foreach (var fromEncoder in Environment.GetEnvironmentVariable("FB_ARMS") == "encoder" ? new[] { true } : new[] { false, true })
                     {
                         var o = new Experiments.TransferExperimentOptions(args[1], labeled, heldOut, Epochs: epochs, FreezeEpochs: Math.Max(1, epochs / 4), Seed: seed);
                         var r = Experiments.EncoderTransferExperiment.RunArm(o, fromEncoder, new Progress<string>(Console.WriteLine));
