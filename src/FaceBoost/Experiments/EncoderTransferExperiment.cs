@@ -103,6 +103,8 @@ public static class EncoderTransferExperiment
             }
             emb = cat(parts, 0);
         }
+        var nonFinite = (~isfinite(emb)).sum().item<long>();
+        if (nonFinite > 0) Console.Error.WriteLine($"warning: {nonFinite} non-finite embedding values on held-out faces");
         var sim = emb.matmul(emb.t()).data<float>().ToArray();
         var n = ids.Length;
         var correct = 0;
@@ -110,7 +112,7 @@ public static class EncoderTransferExperiment
         {
             var best = -1; var bestS = float.NegativeInfinity;
             for (var j = 0; j < n; j++) if (j != i && sim[i * n + j] > bestS) { bestS = sim[i * n + j]; best = j; }
-            if (ids[best] == ids[i]) correct++;
+            if (best >= 0 && ids[best] == ids[i]) correct++; // best < 0: non-finite embeddings count as misses
         }
         var genuine = new List<float>(); var impostor = new List<float>();
         for (var i = 0; i < n; i++) for (var j = i + 1; j < n; j++) if (ids[i] == ids[j]) genuine.Add(sim[i * n + j]);
