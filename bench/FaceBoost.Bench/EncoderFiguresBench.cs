@@ -97,6 +97,7 @@ public sealed class EncoderFiguresBench : IBenchmark
                 foreach (var arm in new[] { "scratch", "encoder" })
                 {
                     var a = results.Where(r => r.Arm == arm).ToList();
+                    if (a.Count == 0) continue;
                     Console.WriteLine($"SUMMARY {arm}: top-1 {a.Average(r => r.IdentificationTop1):P1} ({string.Join(", ", a.Select(r => r.IdentificationTop1.ToString("P1")))}), verification {a.Average(r => r.VerificationAccuracy):P1} ({string.Join(", ", a.Select(r => r.VerificationAccuracy.ToString("P1")))})");
                 }
                 return 0;
