@@ -27,6 +27,8 @@ public static class TorchRuntime
                         "output folder was not patched for GLIBCXX_3.4.32 (build/TorchSharpNative.targets runs after " +
                         "every build and publish); rebuild with 'dotnet build'. Original error: " + ex.Message, ex);
                 }
+                // oneDNN's multi-threaded conv backward gives random NaN gradients here (see OneDnnSwitch).
+                if (Environment.GetEnvironmentVariable("FACEBOOST_ONEDNN") != "1") OneDnnSwitch.TrySet(false);
                 _ready = true;
             }
             if (threads > 0) torch.set_num_threads(threads);

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using FaceBoost.Nets;
+using FaceBoost.Runtime;
+using FaceBoost.Training;
+using Spectre.Console;
+
+namespace FaceBoost.Cli.Verbs;
+
+/// <summary>`faceboost train-encoder`: stage 2, a pSp encoder inverting a frozen generator on unlabeled faces.</summary>
+public sealed class TrainEncoderVerb : IVerb
+{
+    public Command Build()
+    {
+        var cmd = new Command("train-encoder", "Train a pSp/ReStyle encoder (6-channel IR-SE) to invert a frozen StyleGAN generator on unlabeled aligned faces (no labels, no identity loss).");
+        var generator = new Option<string>("--generator") { Description = "Generator checkpoint from `faceboost train-gan`", Required = true };
+        var data = new Option<string>("--data") { Description = "Folder of aligned face images (searched recursively; labels unused)", Required = true };
+        var run = new Option<string>("--run") { Description = "Run folder (resumed if it holds a checkpoint)", DefaultValueFactory = _ => "runs/encoder" };
+        var resolution = new Option<int>("--resolution") { Description = "Encoder input / loss size (paper 112; 32–64 on CPU)", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch") { Description = "Batch size (paper 8)", DefaultValueFactory = _ => 8 };
+        var steps = new Option<int>("--steps") { Description = "Optimiser steps", DefaultValueFactory = _ => 1000 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate (paper 1e-4)", DefaultValueFactory = _ => 1e-4 };
+        var optimizer = new Option<string>("--optimizer") { Description = "ranger (paper) or adam", DefaultValueFactory = _ => "ranger" };
+        var l2 = new Option<double>("--l2-weight") { Description = "Pixel L2 weight (paper 1)", DefaultValueFactory = _ => 1.0 };
+        var perceptual = new Option<double>("--perceptual-weight") { Description = "LPIPS (or MS-SSIM without --lpips-weights) weight (paper 0.8)", DefaultValueFactory = _ => 0.8 };
+        var wnorm = new Option<double>("--wnorm-weight") { Description = "w-norm weight (paper 0)", DefaultValueFactory = _ => 0.0 };
+        var lpips = new Option<string[]>("--lpips-weights") { Description = "PyTorch state dict(s) of LPIPS-AlexNet (trunk + lin layers); without it the perceptual term is 1 − MS-SSIM", AllowMultipleArgumentsPerToken = true };
+        var depth = new Option<int>("--depth") { Description = "IR-SE depth: 50 (paper), 100, 152, or 18/34 for CPU", DefaultValueFactory = _ => 50 };
+        var mode = new Option<string>("--mode") { Description = "ir_se (paper) or ir", DefaultValueFactory = _ => "ir_se" };
+        var width = new Option<int>("--width") { Description = "First-stage channels (64 as IR-SE-50; smaller for CPU)", DefaultValueFactory = _ => 64 };
+        var head = new Option<StyleHead>("--head") { Description = "Pool (output_pool + linear, CPU default) or Gradual (ReStyle GradualStyleBlocks)", DefaultValueFactory = _ => StyleHead.Pool };
+        var iterations = new Option<int>("--iterations") { Description = "ReStyle refinement passes (paper 1)", DefaultValueFactory = _ => 1 };
+        var gridEvery = new Option<int>("--grid-every") { Description = "Save a reconstruction grid every N steps", DefaultValueFactory = _ => 100 };
+        var ckptEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps", DefaultValueFactory = _ => 200 };
+        var maxImages = new Option<int>("--max-images") { Description = "Use at most N images (0 = all)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 };
+        foreach (var o in new Option[] { generator, data, run, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, maxImages, seed, threads })
+            cmd.Options.Add(o);
+        cmd.SetAction(pr =>
+        {
+            TorchRuntime.Initialize(pr.GetValue(threads));
+            var options = new EncoderTrainOptions(
+                pr.GetValue(generator), pr.GetValue(data), pr.GetValue(run)!, pr.GetValue(resolution), pr.GetValue(batch), pr.GetValue(steps),
+                pr.GetValue(lr), pr.GetValue(optimizer)!, pr.GetValue(l2), pr.GetValue(perceptual), pr.GetValue(wnorm), pr.GetValue(lpips),
+                pr.GetValue(depth), pr.GetValue(mode)!, pr.GetValue(width), pr.GetValue(head), pr.GetValue(iterations),
+                pr.GetValue(gridEvery), pr.GetValue(ckptEvery), MaxImages: pr.GetValue(maxImages), Seed: pr.GetValue(seed));
+            options.Validate();
+            using var g = FrozenStyleGenerator.Load(options.GeneratorCheckpoint!);
+            using var faces = FaceTensorSet.FromFolder(options.DataFolder!, options.Resolution, options.MaxImages);
+            foreach (var (file, reason) in faces.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {file}: {reason}");
+            AnsiConsole.MarkupLineInterpolated($"{faces.Count} faces at {options.Resolution} px; generator W+ {g.NumWs}×{g.WDim}; run {options.RunDir}");
+            var trainer = new EncoderTrainer(options, g, e => faces.Epoch(e, options.Batch, options.Seed));
+            EncoderRunResult? result = null;
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("encoder", maxValue: options.Steps);
+                    result = trainer.Run(new Progress<EncoderStepStats>(s =>
+                    {
+                        task.Value = s.Step;
+                        task.Description = $"step {s.Step} l2 {s.L2:F4} perc {s.Perceptual:F4} {s.ImagesPerSecond:F1} img/s";
+                    }));
+                });
+            if (result!.StoppedOnNaN)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]non-finite loss at step {result.Steps + 1}: stopped; last good checkpoint kept[/] ({result.Checkpoint})");
+                return 3;
+            }
+            var last = result.Stats.Count > 0 ? result.Stats[^1] : null;
+            var tail = last is null ? "" : $", last l2 {last.L2:F4}";
+            AnsiConsole.MarkupLineInterpolated($"done: {result.Steps} steps, checkpoint {result.Checkpoint}{tail}");
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,25 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace FaceBoost.Nets;
+
+/// <summary>StyleGAN2's equalized-learning-rate linear layer as pSp uses it for style heads: weights
+/// stored N(0,1)/lr_mul and scaled by lr_mul/√in at run time (keys weight, bias).</summary>
+public sealed class EqualLinear : Module<Tensor, Tensor>
+{
+    private readonly Parameter weight, bias;
+    private readonly double _scale, _lrMul;
+
+    public EqualLinear(int inDim, int outDim, double lrMul = 1) : base("EqualLinear")
+    {
+        weight = new Parameter(randn(outDim, inDim) / lrMul);
+        bias = new Parameter(zeros(outDim));
+        _scale = lrMul / Math.Sqrt(inDim);
+        _lrMul = lrMul;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => nn.functional.linear(x, weight * _scale, bias * _lrMul);
+}

@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+
+namespace FaceBoost.Runtime;
+
+/// <summary>Turns libtorch's oneDNN (mkldnn) CPU kernels on or off (PyTorch's torch.backends.mkldnn.enabled,
+/// which TorchSharp 0.107 does not expose). Why: with libtorch-cpu 2.10 on this stack, oneDNN's conv2d
+/// backward with 2+ intra-op threads returned random NaN input gradients (≈ 1 in 3 backward passes through
+/// conv3×3 → conv3×3/2 + a shortcut, measured; 0 in 30 with one thread or with oneDNN off). The native
+/// ATen kernels are exact, so FaceBoost runs with oneDNN off unless FACEBOOST_ONEDNN=1.</summary>
+public static class OneDnnSwitch
+{
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    private static extern IntPtr GlobalContext();
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    private static extern bool UserEnabledMkldnn(IntPtr context);
+
+    /// <summary>Returns false if the symbols are not there (another libtorch build): then nothing changes.</summary>
+    public static bool TrySet(bool enabled)
+    {
+        try
+        {
+            SetUserEnabledMkldnn(GlobalContext(), enabled);
+            return true;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    public static bool? Enabled
+    {
+        get
+        {
+            try { return UserEnabledMkldnn(GlobalContext()); }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException) { return null; }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using FaceBoost.Losses;
+using FaceBoost.Nets;
+
+namespace FaceBoost.Training;
+
+/// <summary>Everything an encoder run depends on; written to the run folder as options.json.</summary>
+/// <param name="GeneratorCheckpoint">The frozen generator (recorded; the caller loads it).</param>
+/// <param name="DataFolder">Unlabeled aligned faces.</param>
+/// <param name="RunDir">Output: options.json, stats.jsonl, average.png, grids/, checkpoint.fbenc.</param>
+/// <param name="Resolution">Encoder input and loss size; generator outputs are pooled to it (paper 112).</param>
+/// <param name="Optimizer">"ranger" (paper) or "adam".</param>
+/// <param name="LpipsWeights">PyTorch LPIPS-AlexNet state dict(s); without them the perceptual term is 1 − MS-SSIM.</param>
+/// <param name="Iterations">ReStyle passes (paper 1).</param>
+public sealed record EncoderTrainOptions(
+    string? GeneratorCheckpoint,
+    string? DataFolder,
+    string RunDir,
+    int Resolution = 112,
+    int Batch = 8,
+    int Steps = 1000,
+    double LearningRate = 1e-4,
+    string Optimizer = "ranger",
+    double L2Weight = 1.0,
+    double PerceptualWeight = 0.8,
+    double WNormWeight = 0.0,
+    string[]? LpipsWeights = null,
+    int NumLayers = 50,
+    string Mode = "ir_se",
+    int Width = 64,
+    StyleHead Head = StyleHead.Pool,
+    int Iterations = 1,
+    int GridEvery = 100,
+    int CheckpointEvery = 200,
+    int LogEvery = 10,
+    int MaxImages = 0,
+    int Seed = 0,
+    bool Resume = true)
+{
+    public ReconstructionWeights Weights => new(L2Weight, PerceptualWeight, WNormWeight);
+
+    public PspEncoderOptions EncoderFor(int numWs, int wDim) =>
+        new(NumLayers, Mode, Width, Resolution, numWs, wDim, Head);
+
+    public void Validate()
+    {
+        if (Batch < 1) throw new ArgumentException($"batch must be ≥ 1, got {Batch}");
+        if (Steps < 1) throw new ArgumentException($"steps must be ≥ 1, got {Steps}");
+        if (Optimizer is not ("ranger" or "adam")) throw new ArgumentException($"optimizer must be ranger or adam, got '{Optimizer}'");
+        if (Iterations < 1) throw new ArgumentException($"iterations must be ≥ 1, got {Iterations}");
+        if (GridEvery < 1 || CheckpointEvery < 1 || LogEvery < 1) throw new ArgumentException("grid/checkpoint/log intervals must be ≥ 1");
+    }
+}
+
+/// <summary>One line of stats.jsonl.</summary>
+public sealed record EncoderStepStats(int Step, int Epoch, double L2, double Perceptual, double WNorm, double Total, double ImagesPerSecond);

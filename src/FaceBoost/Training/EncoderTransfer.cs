@@ -1,0 +1,58 @@
+using FaceBoost.Nets;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceBoost.Training;
+
+/// <summary>Stage 3's start (`faceboost train --init-from ENCODER`): copies the encoder's `input_layer`
+/// (6-channel) and `body` into an IR/IR-SE recognition backbone, strictly — every tensor matched by name,
+/// shapes checked, one error listing all mismatches. The style head is dropped; the backbone keeps its own
+/// new head (BN2d → Dropout → Flatten → Linear → BN1d). Returns the encoder's average image, which the
+/// recognition model concatenates to every input (training and evaluation alike).</summary>
+public sealed class EncoderTransfer : IBackboneInitializer
+{
+    public string Description => "FaceBoost pSp encoder checkpoint (*.fbenc from `faceboost train-encoder`)";
+
+    public bool CanInitialize(string path)
+    {
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            return zip.GetEntry("meta.json") is not null && zip.GetEntry("encoder.pt") is not null;
+        }
+        catch (InvalidDataException) { return false; }
+    }
+
+    /// <returns>The average image, 3×S×S at the backbone's input size, normalised as (pixel01 − mean)/std.</returns>
+    public Tensor? Initialize(string path, FaceBackbone backbone, (float Mean, float Std) normalization)
+    {
+        using var ck = EncoderCheckpoint.Load(path);
+        CopyInto(ck, backbone, path);
+        return AverageImageFor(ck.AverageImage, backbone.InputSize, normalization);
+    }
+
+    /// <summary>The strict copy of input_layer.* and body.* (backbone must be 6-channel, same depth, mode and width).</summary>
+    public static void CopyInto(EncoderCheckpoint ck, FaceBackbone backbone, string what = "encoder checkpoint")
+    {
+        if (backbone is not IrseBackbone irse)
+            throw new InvalidDataException($"{what}: an encoder body transfers only into an IR/IR-SE backbone, not {backbone.GetName()}");
+        var e = ck.Info.Encoder;
+        var problems = new List<string>();
+        if (backbone.InputChannels != PspEncoderOptions.InputChannels) problems.Add($"backbone has {backbone.InputChannels} input channels, the encoder 6 (image ⊕ average image): use --input-channels 6");
+        if (irse.NumLayers != e.NumLayers) problems.Add($"depth: encoder {e.NumLayers}, backbone {irse.NumLayers}");
+        if (irse.SqueezeExcite != (e.Mode == "ir_se")) problems.Add($"mode: encoder {e.Mode}, backbone {(irse.SqueezeExcite ? "ir_se" : "ir")}");
+        if (irse.Options.BaseWidth != e.Width) problems.Add($"width: encoder {e.Width}, backbone {irse.Options.BaseWidth}");
+        if (problems.Count > 0) throw new InvalidDataException($"{what}: the encoder does not fit this backbone:\n  " + string.Join("\n  ", problems));
+        StrictCopy.Into(backbone, ck.EncoderState, what, PspEncoder.TransferPrefixes);
+    }
+
+    /// <summary>[-1, 1] 1×3×s×s → 3×S×S normalised like the recognition data.</summary>
+    public static Tensor AverageImageFor(Tensor average, int size, (float Mean, float Std) normalization)
+    {
+        using var scope = NewDisposeScope();
+        var resized = GeneratorInversion.ToSize(average.reshape(1, 3, average.shape[^2], average.shape[^1]), size);
+        var pixel01 = (resized + 1) / 2;
+        return ((pixel01 - normalization.Mean) / normalization.Std)[0].contiguous().MoveToOuterDisposeScope();
+    }
+}

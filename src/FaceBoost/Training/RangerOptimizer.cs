@@ -1,0 +1,51 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FaceBoost.Training;
+
+/// <summary>Ranger as pSp uses it: RAdam (rectified Adam, betas 0.95/0.999, eps 1e-5) with gradient
+/// centralisation, wrapped in Lookahead (every k = 6 steps the slow weights move α = 0.5 toward the
+/// fast ones and the fast weights restart from them).</summary>
+public sealed class RangerOptimizer(IEnumerable<Parameter> parameters, double learningRate = 1e-4,
+    double beta1 = 0.95, double beta2 = 0.999, double eps = 1e-5, double weightDecay = 0,
+    int lookaheadSteps = 6, double lookaheadAlpha = 0.5, bool gradientCentralization = true)
+    : StatefulOptimizer(parameters, learningRate)
+{
+    private const double RectifyThreshold = 5;
+
+    protected override void Update(int index, Parameter p, Tensor grad)
+    {
+        if (gradientCentralization && grad.dim() > 1)
+        {
+            var dims = Enumerable.Range(1, (int)grad.dim() - 1).Select(d => (long)d).ToArray();
+            grad = grad - grad.mean(dims, keepdim: true);
+        }
+        var m = Slot(index, "exp_avg", () => zeros_like(p));
+        var v = Slot(index, "exp_avg_sq", () => zeros_like(p));
+        var slow = Slot(index, "slow_buffer", () => p.detach().clone());
+        v.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+        m.mul_(beta1).add_(grad, alpha: 1 - beta1);
+
+        // RAdam: the variance of the adaptive rate is only trusted once the SMA length exceeds 5.
+        var beta2t = Math.Pow(beta2, Steps);
+        var smaMax = 2 / (1 - beta2) - 1;
+        var sma = smaMax - 2 * Steps * beta2t / (1 - beta2t);
+        if (weightDecay > 0) p.add_(p, alpha: -weightDecay * LearningRate);
+        if (sma > RectifyThreshold)
+        {
+            var r = Math.Sqrt((1 - beta2t) * (sma - 4) / (smaMax - 4) * (sma - 2) / sma * smaMax / (smaMax - 2));
+            var stepSize = r / (1 - Math.Pow(beta1, Steps));
+            p.addcdiv_(m, v.sqrt().add_(eps), value: -stepSize * LearningRate);
+        }
+        else
+        {
+            p.add_(m, alpha: -LearningRate / (1 - Math.Pow(beta1, Steps)));
+        }
+
+        if (Steps % lookaheadSteps == 0)
+        {
+            slow.add_(p - slow, alpha: lookaheadAlpha);
+            p.copy_(slow);
+        }
+    }
+}
