@@ -245,7 +245,7 @@ internal sealed class FaceDrawing
             var p = FrontalOutline(t, 0.6f);
             if (p.Y >= side) pts.Add(_proj.P(p.X, p.Y));
         }
-        foreach (var u in Steps(-1f, 1f, 24))
+        foreach (var u in Steps(1f, -1f, 24)) // left to right, continuing from the outline's left end
         {
             float x = 56 - u * (W - 0.5f);
             float y = side + (top - side) * (1 - u * u);
@@ -356,8 +356,8 @@ internal sealed class FaceDrawing
             SKPoint At(float dx, float dy, float relief = 1f) => _proj.P(cx + dx * ca - dy * sa, cy + dx * sa + dy * ca, relief);
 
             var ts = Steps(0, MathF.PI, 14).ToArray();
-            var upper = ts.Select(t => At(w * MathF.Cos(t), -up * MathF.Pow(MathF.Sin(t), 0.85f))).ToArray();
-            var lower = ts.Reverse().Select(t => At(w * MathF.Cos(t), low * MathF.Pow(MathF.Sin(t), 0.9f))).ToArray();
+            var upper = ts.Select(t => At(w * MathF.Cos(t), -up * MathF.Pow(MathF.Max(0f, MathF.Sin(t)), 0.85f))).ToArray();
+            var lower = ts.Reverse().Select(t => At(w * MathF.Cos(t), low * MathF.Pow(MathF.Max(0f, MathF.Sin(t)), 0.9f))).ToArray();
             using var eye = Polygon(upper.Concat(lower));
             // Eye socket shadow, so closed eyes and dark skin still read as eyes.
             using (var socket = Polygon(Ellipse(cx, cy - 1, w * 1.25f, w * 0.75f, 0, 18)))
