@@ -13,7 +13,7 @@ public sealed class RenderFacesVerb : IVerb
         var cmd = new Command("render-faces", "Render procedural cartoon faces (aligned like ArcFace crops) as a labeled folder <group>_<id>/<k>.png, or an unlabeled pool.");
         var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
         var identities = new Option<int>("--identities") { Description = "Number of identities (labeled mode)", DefaultValueFactory = _ => 100 };
-        var perId = new Option<int>("--images-per-identity") { Description = "Images per identity", DefaultValueFactory = _ => 10 };
+        var perId = new Option<int?>("--images-per-identity") { Description = "Images per identity (default 10 labeled, 2 unlabeled)" };
         var size = new Option<int>("--size") { Description = "Image side in pixels (32-128 typical)", DefaultValueFactory = _ => 64 };
         var seed = new Option<ulong>("--seed") { Description = "Dataset seed: same seed, same bytes", DefaultValueFactory = _ => 1UL };
         var groups = new Option<string>("--groups") { Description = "Comma-separated groups among A,B,C,D (labeled: round-robin; unlabeled: equal mix)", DefaultValueFactory = _ => "A,B,C,D" };
@@ -30,7 +30,8 @@ public sealed class RenderFacesVerb : IVerb
             var nuis = new NuisanceOptions { Strength = pr.GetValue(nuisance) };
             string dir = pr.GetValue(outDir)!;
             int? pool = pr.GetValue(unlabeled);
-            int total = pool ?? pr.GetValue(identities) * pr.GetValue(perId);
+            int k = pr.GetValue(perId) ?? (pool is null ? 10 : 2);
+            int total = pool ?? pr.GetValue(identities) * k;
             ProceduralDatasetSummary? summary = null;
             try
             {
@@ -42,7 +43,7 @@ public sealed class RenderFacesVerb : IVerb
                         summary = pool is int count
                             ? ProceduralDataset.GenerateUnlabeled(dir, new UnlabeledPoolOptions
                             {
-                                Count = count, ImagesPerIdentity = pr.GetValue(perId) is var k && k > 0 ? Math.Min(k, count) : 2,
+                                Count = count, ImagesPerIdentity = k,
                                 Size = pr.GetValue(size), Seed = pr.GetValue(seed),
                                 GroupMix = groupList.ToDictionary(g => g, _ => 1.0),
                                 IdentityOffset = pr.GetValue(offset) ?? ProceduralDataset.PoolOffset(0),
@@ -50,7 +51,7 @@ public sealed class RenderFacesVerb : IVerb
                             }, progress)
                             : ProceduralDataset.Generate(dir, new ProceduralDatasetOptions
                             {
-                                Identities = pr.GetValue(identities), ImagesPerIdentity = pr.GetValue(perId), Size = pr.GetValue(size),
+                                Identities = pr.GetValue(identities), ImagesPerIdentity = k, Size = pr.GetValue(size),
                                 Seed = pr.GetValue(seed), Groups = groupList, IdentityOffset = pr.GetValue(offset) ?? 0,
                                 Nuisance = nuis, Threads = pr.GetValue(threads),
                             }, progress);
@@ -68,7 +69,7 @@ public sealed class RenderFacesVerb : IVerb
             {
                 var faces = ProceduralDataset.Render(new ProceduralDatasetOptions
                 {
-                    Identities = Math.Min(8, pr.GetValue(identities)), ImagesPerIdentity = Math.Min(8, pr.GetValue(perId)), Size = pr.GetValue(size),
+                    Identities = Math.Min(8, pr.GetValue(identities)), ImagesPerIdentity = Math.Min(8, k), Size = pr.GetValue(size),
                     Seed = pr.GetValue(seed), Groups = groupList, IdentityOffset = pr.GetValue(offset) ?? 0, Nuisance = nuis,
                 });
                 ImageWriter.Save(ProceduralDataset.ContactSheet(faces.SelectMany(f => f.Images).ToList(), faces[0].Images.Length), sheetPath);

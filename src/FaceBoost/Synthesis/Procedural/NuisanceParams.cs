@@ -12,7 +12,7 @@ public sealed record NuisanceOptions
     public float Strength { get; init; } = 1f;
     public double OcclusionProbability { get; init; } = 0.15;
     public double BlurProbability { get; init; } = 0.4;
-    /// <summary>Fraction of images where the person wears a hat-less "bad hair day": hair volume varies.</summary>
+    /// <summary>Standard deviation (relative) of per-image hair volume: hair is never styled quite the same way twice.</summary>
     public float HairJitter { get; init; } = 0.08f;
 }
 
