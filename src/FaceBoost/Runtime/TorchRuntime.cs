@@ -15,6 +15,7 @@ public static class TorchRuntime
         {
             if (!_ready)
             {
+                CapOneDnnIsa();
                 try
                 {
                     // Any op forces TorchSharp to load libLibTorchSharp + libtorch.
@@ -33,6 +34,20 @@ public static class TorchRuntime
             }
             if (threads > 0) torch.set_num_threads(threads);
         }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnv(string name, string value, int overwrite);
+
+    /// <summary>Second line of defence for users who turn oneDNN back on (FACEBOOST_ONEDNN=1): its AVX2/AVX-512
+    /// float32 conv backward gave intermittent NaN input gradients in the GAN networks on this stack, the SSE4.1
+    /// kernels none in repeated trials. oneDNN reads the cap once, before its first primitive, so it is set
+    /// before libtorch runs anything; an ONEDNN_MAX_CPU_ISA of the user's own wins.</summary>
+    private static void CapOneDnnIsa()
+    {
+        if (!OperatingSystem.IsLinux() || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA"))) return;
+        try { SetEnv("ONEDNN_MAX_CPU_ISA", "SSE41", 0); } catch (EntryPointNotFoundException) { }
+        Environment.SetEnvironmentVariable("ONEDNN_MAX_CPU_ISA", "SSE41");
     }
 
     public static string Describe() =>

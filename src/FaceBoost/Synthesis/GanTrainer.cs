@@ -32,7 +32,7 @@ public sealed class GanTrainer : IDisposable
     public GanTrainer(GanTrainOptions options, FaceImageSet data, FrechetEvaluator? frechet = null)
     {
         options.Validate();
-        OneDnnWorkaround.Apply();
+        FaceBoost.Runtime.TorchRuntime.Initialize();
         if (data.Resolution != options.Generator.Resolution)
             throw new ArgumentException($"data resolution {data.Resolution} differs from generator resolution {options.Generator.Resolution}");
         _o = options; _data = data; _fd = frechet;
