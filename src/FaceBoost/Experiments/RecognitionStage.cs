@@ -21,7 +21,7 @@ public static class RecognitionStage
     public static object Key(Spec s, ExperimentData data, ExperimentConfig c) => new
     {
         s.Arm, s.LabelFraction, s.Seed, c.LabelMode, labeled = data.LabeledFingerprint, init = s.InitKey, s.SixChannels,
-        c.Recognition, c.Network, c.Eval, eval = data.EvalSets.Select(e => e.Fingerprint).ToArray(),
+        c.Recognition, c.Network, c.Eval, evalSets = data.EvalSets.Select(e => e.Fingerprint).ToArray(),
     };
 
     public static RecognitionTrainOptions Options(Spec s, ExperimentConfig c, string runDir, int batchesPerEpoch)
