@@ -163,6 +163,15 @@ public sealed record RecognitionStageConfig
     public double WeightDecay { get; init; } = 5e-4;
     public int FreezeBodyEpochs { get; init; } = 2;
     public double Dropout { get; init; }
+    /// <summary>"cosine" (CPU-scale default) or "step": the rate divided by 1.5 at <see cref="Milestones"/> (paper: 15, 20, …, 95).</summary>
+    public string Schedule { get; init; } = "cosine";
+    public IReadOnlyList<double> Milestones { get; init; } = [];
+    public double WarmupEpochs { get; init; } = -1;
+    /// <summary>Decode the labeled subset once into memory (small sets); false streams it through FaceLoader workers
+    /// with the paper's resize + random crop (needed for sets that do not fit in memory).</summary>
+    public bool InMemory { get; init; } = true;
+    /// <summary>Streaming only: resize to this before the random crop (paper: 128 for 112 crops); 0 = plain resize.</summary>
+    public int ResizeTo { get; init; }
     /// <summary>Minimum optimisation steps per run, so 1 % of the labels still gets a fair budget.</summary>
     public int MinSteps { get; init; } = 150;
 }

@@ -98,6 +98,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                 {
                     var spec = arm switch
                     {
+                        // As the paper: the baseline has the same 6-channel architecture, with the generator's average image.
+                        "scratch" when encoders.Count > 0 => new RecognitionStage.Spec(arm, fraction, seed, labeled, null,
+                            "avg:" + ScratchAverage(encoders).Stage.Hash, SixChannels: true, ScratchAverage(encoders).Result.AverageImage),
                         "scratch" => new RecognitionStage.Spec(arm, fraction, seed, labeled, null, null, SixChannels: false),
                         "synthetic" => new RecognitionStage.Spec(arm, fraction, seed, labeled, synthetic!.Value.Result.PretrainRun, synthetic.Value.Stage.Hash, SixChannels: false),
                         _ => EncoderSpec(arm, fraction, seed, labeled, encoders),
@@ -156,6 +159,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         AtomicFile.WriteAllText(json, JsonSerializer.Serialize(results, JsonConfig.Options));
         return new ExperimentOutcome(WorkDir, md, html, json, results, table, run, cached);
     }
+
+    private static (Stage Stage, EncoderStageResult Result) ScratchAverage(Dictionary<string, (Stage Stage, EncoderStageResult Result)> encoders) =>
+        encoders.TryGetValue(ExperimentData.UnionPool, out var union) ? union : encoders.OrderBy(e => e.Key, StringComparer.Ordinal).First().Value;
 
     private static string F(double? x) => x is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "–";
 

@@ -16,7 +16,10 @@ public static class RecognitionStage
 {
     public const FacePreprocess Preprocess = FacePreprocess.CropSquareResize;
 
-    public sealed record Spec(string Arm, double LabelFraction, int Seed, FaceDataset Labeled, string? InitFrom, string? InitKey, bool SixChannels);
+    /// <param name="AverageImage">For a 6-channel arm not initialised from an encoder (the paper's from-scratch baseline
+    /// keeps the same architecture): the generator's average image as the extra channels.</param>
+    public sealed record Spec(string Arm, double LabelFraction, int Seed, FaceDataset Labeled, string? InitFrom, string? InitKey, bool SixChannels,
+        string? AverageImage = null);
 
     public static object Key(Spec s, ExperimentData data, ExperimentConfig c) => new
     {
@@ -38,9 +41,11 @@ public static class RecognitionStage
             },
             Head = new HeadOptions { Loss = r.Loss, Scale = r.Scale, Margin = r.Margin, FocalGamma = r.FocalGamma },
             Optimizer = new OptimizerOptions { Kind = r.Optimizer, LearningRate = r.Lr, WeightDecay = r.WeightDecay, ClipGradNorm = 5 },
-            Schedule = new ScheduleOptions { Kind = "cosine", WarmupEpochs = Math.Min(1, epochs / 10.0) },
+            Schedule = r.Schedule == "step"
+                ? new ScheduleOptions { Kind = "step", Milestones = r.Milestones, Factor = 1 / 1.5, WarmupEpochs = Math.Max(0, r.WarmupEpochs) }
+                : new ScheduleOptions { Kind = r.Schedule, WarmupEpochs = r.WarmupEpochs >= 0 ? r.WarmupEpochs : Math.Min(1, epochs / 10.0) },
             Epochs = epochs, BatchSize = r.BatchSize, Seed = s.Seed, Threads = c.Threads, RunDir = runDir,
-            LogEvery = Math.Max(1, Math.Min(20, batchesPerEpoch)), FreezeBodyEpochs = freeze, InitFrom = s.InitFrom,
+            LogEvery = Math.Max(1, Math.Min(20, batchesPerEpoch)), FreezeBodyEpochs = freeze, InitFrom = s.InitFrom, AverageImagePath = s.AverageImage,
             KeepCheckpoints = 1,
         };
     }
@@ -52,7 +57,8 @@ public static class RecognitionStage
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var name = $"train:{s.Arm}@{s.LabelFraction:0.###}#{s.Seed}";
         var runDir = stage.PathOf("run");
-        using var source = LabeledTensors.Source(s.Labeled, c.Network.InputSize, Preprocess, c.Recognition.BatchSize, s.Seed, warn);
+        var source = Source(s.Labeled, c, s.Seed, warn);
+        using var owned = source as IDisposable;
         var o = Options(s, c, runDir, source.BatchesPerEpoch);
         var resume = Directory.Exists(runDir) && File.Exists(Path.Combine(runDir, RecognitionCheckpoint.LatestFile));
         var train = new RecognitionTrainer(o, source).Run(resume, new SyncProgress<TrainProgress>(p => progress?.Report(new ExperimentProgress(name,
@@ -67,7 +73,7 @@ public static class RecognitionStage
                 progress?.Report(new ExperimentProgress(name, $"evaluating on {set.Name}", 1));
                 var report = VerificationEvaluator.Evaluate(embedder, set.Pairs, new EvalOptions
                 {
-                    Extraction = new ExtractionOptions { Preprocess = Preprocess, FlipSum = c.Eval.Flip },
+                    Extraction = new ExtractionOptions { Preprocess = EvalPreprocess(c), FlipSum = c.Eval.Flip },
                     ModelName = name,
                 });
                 var roc = stage.PathOf($"roc-{set.Name}.csv");
@@ -81,6 +87,24 @@ public static class RecognitionStage
         stage.MarkDone(result);
         return result;
     }
+
+    /// <summary>In memory for small sets (decoded once, preprocessed as the evaluation does); streamed through
+    /// <see cref="FaceLoader"/> workers otherwise (resize + random crop when <c>resizeTo</c> is set, as the paper).</summary>
+    public static ITrainBatchSource Source(FaceDataset ds, ExperimentConfig c, int seed, Action<string>? warn)
+    {
+        var r = c.Recognition;
+        if (r.InMemory)
+            return LabeledTensors.Source(ds, c.Network.InputSize, Preprocess, r.BatchSize, seed, warn);
+        var size = c.Network.InputSize;
+        var transform = r.ResizeTo > 0 ? ImageTransform.Train(size, r.ResizeTo, 0.5) : ImageTransform.Plain(size) with { HorizontalFlip = 0.5 };
+        var loader = new FaceLoader(ds, new LoaderOptions(Math.Min(r.BatchSize, ds.Count), Workers: Math.Max(1, c.Workers), Seed: seed), transform);
+        return new FaceLoaderBatchSource(loader);
+    }
+
+    /// <summary>Test-time preprocessing matching the training pipeline: the paper's resize + centre crop when training
+    /// used resize + random crop, else the in-memory pipeline's square crop + resize.</summary>
+    public static FacePreprocess EvalPreprocess(ExperimentConfig c) =>
+        !c.Recognition.InMemory && c.Recognition.ResizeTo > 0 ? FacePreprocess.ResizeCenterCrop : Preprocess;
 
     public static VerificationFigures Figures(VerificationMetrics m)
     {

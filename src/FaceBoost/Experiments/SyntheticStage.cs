@@ -38,7 +38,8 @@ public static class SyntheticStage
         var ds = FaceDataset.FromFolder(folder, "synthetic");
         var spec = new RecognitionStage.Spec("synthetic-pretrain", 1, c.Labeled.SplitSeed, ds, null, null, SixChannels: false);
         var runDir = stage.PathOf("pretrain");
-        using var source = LabeledTensors.Source(ds, c.Network.InputSize, RecognitionStage.Preprocess, c.Recognition.BatchSize, spec.Seed);
+        var source = RecognitionStage.Source(ds, c, spec.Seed, null);
+        using var owned = source as IDisposable;
         var opts = RecognitionStage.Options(spec, c with { Recognition = c.Recognition with { Epochs = sc.PretrainEpochs, MinSteps = 0 } },
             runDir, source.BatchesPerEpoch);
         var resume = File.Exists(Path.Combine(runDir, RecognitionCheckpoint.LatestFile));

@@ -94,3 +94,29 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("autoencoder", ae.Message);
     }
 }
+
+public sealed class ShippedConfigTests
+{
+    private static string RepoFile(params string[] parts)
+    {
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "FaceBoost.sln"))) dir = Path.GetDirectoryName(dir);
+        return Path.Combine([dir ?? throw new InvalidOperationException("repository root not found"), .. parts]);
+    }
+
+    [Theory]
+    [InlineData("demo.json")]
+    [InlineData("shared-data.json")]
+    [InlineData("paper.json")]
+    public void ShippedConfigsLoadAndValidate(string name)
+    {
+        var path = RepoFile("configs", name);
+        var runner = ExperimentRunner.FromFile(path);
+        runner.Validate();
+        Assert.NotEmpty(runner.Config.Arms);
+    }
+
+    [Fact]
+    public void BuiltInDemoConfigIsTheShippedOne() =>
+        Assert.Equal(File.ReadAllText(RepoFile("configs", "demo.json")), DemoExperiment.BuiltInConfigJson());
+}
