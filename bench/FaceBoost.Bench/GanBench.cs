@@ -17,7 +17,6 @@ public sealed class GanBench : IBenchmark
     {
         var threads = args.Length > 0 ? int.Parse(args[0]) : 2;
         var iters = args.Length > 1 ? int.Parse(args[1]) : 10;
-        FaceBoost.Runtime.TorchRuntime.Initialize();
         TorchRuntime.Initialize(threads);
         torch.manual_seed(0);
         const int B = 16;

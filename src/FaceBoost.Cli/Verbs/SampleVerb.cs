@@ -23,7 +23,6 @@ public sealed class SampleVerb : IVerb
         {
             var gridPath = pr.GetValue(grid); var dir = pr.GetValue(outDir);
             if (gridPath is null && dir is null) { Console.Error.WriteLine("give --grid and/or --out-dir"); return 2; }
-            FaceBoost.Runtime.TorchRuntime.Initialize();
             TorchRuntime.Initialize();
             using var g = StyleGenerator.Load(pr.GetValue(ckpt)!);
             var list = LatentSeeds.Parse(pr.GetValue(seeds)!);

@@ -40,7 +40,6 @@ public sealed class TrainGanVerb : IVerb
             cmd.Options.Add(o);
         cmd.SetAction(pr =>
         {
-            FaceBoost.Runtime.TorchRuntime.Initialize();
             TorchRuntime.Initialize(pr.GetValue(threads));
             var gOpts = new GeneratorOptions(pr.GetValue(res), pr.GetValue(zdim), pr.GetValue(wdim), pr.GetValue(mapping), pr.GetValue(cbase), pr.GetValue(cmax));
             var options = new GanTrainOptions(pr.GetValue(runDir)!, gOpts, pr.GetValue(batch), pr.GetValue(kimg), pr.GetValue(lrG), pr.GetValue(lrD),

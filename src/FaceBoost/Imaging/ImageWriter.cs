@@ -7,6 +7,18 @@ public static class ImageWriter
     /// <summary>Writes a PNG (or JPEG when the extension says so) atomically: temp file, then rename.</summary>
     public static void Save(RgbImage img, string path, int jpegQuality = 95)
     {
+        bool jpeg = path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase);
+        var bytes = Encode(img, png: !jpeg, jpegQuality);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllBytes(tmp, bytes);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <summary>PNG (lossless) or JPEG bytes of an image, in memory.</summary>
+    public static byte[] Encode(RgbImage img, bool png, int jpegQuality = 95)
+    {
         var info = new SKImageInfo(img.Width, img.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         var span = bitmap.GetPixelSpan();
@@ -19,14 +31,10 @@ public static class ImageWriter
             span[4 * i + 2] = ToByte(px[2 * plane + i]);
             span[4 * i + 3] = 255;
         }
-        bool jpeg = path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase);
         using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(jpeg ? SKEncodedImageFormat.Jpeg : SKEncodedImageFormat.Png, jpeg ? jpegQuality : 100);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        using (var fs = File.Create(tmp)) data.SaveTo(fs);
-        File.Move(tmp, path, overwrite: true);
+        using var data = image.Encode(png ? SKEncodedImageFormat.Png : SKEncodedImageFormat.Jpeg, png ? 100 : jpegQuality)
+            ?? throw new InvalidOperationException("Skia could not encode the image");
+        return data.ToArray();
     }
 
     private static byte ToByte(float v) => (byte)Math.Clamp((int)MathF.Round(v * 255f), 0, 255);

@@ -1,7 +1,7 @@
 namespace FaceBoost.Tests.Recognition;
 
-/// <summary>Recognition tests share libtorch's global thread count and the exact-resume test needs it fixed
-/// for a whole run, so they run one at a time.</summary>
+/// <summary>Tests that need libtorch's process-wide state to themselves — the thread count (exact resume) or the
+/// global RNG (GAN resume replays RNG states) — run here, one at a time, after the parallel collections.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class RecognitionCollection
 {

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace FaceBoost.Tests.Synthesis;
 
+[Collection(Recognition.RecognitionCollection.Name)]
 public sealed class GanTrainerTests
 {
     private static FaceImageSet RandomFaces(int res, string dir)

@@ -85,29 +85,5 @@ public static class ReferenceVerification
     }
 
     /// <summary>Bilinear resize with pixel-centre alignment (as PyTorch's align_corners=False).</summary>
-    public static RgbImage Resize(RgbImage src, int width, int height)
-    {
-        if (src.Width == width && src.Height == height) return src;
-        var dst = new RgbImage(width, height);
-        float sx = (float)src.Width / width, sy = (float)src.Height / height;
-        for (int y = 0; y < height; y++)
-        {
-            float fy = Math.Clamp((y + 0.5f) * sy - 0.5f, 0, src.Height - 1);
-            int y0 = (int)fy, y1 = Math.Min(y0 + 1, src.Height - 1);
-            float wy = fy - y0;
-            for (int x = 0; x < width; x++)
-            {
-                float fx = Math.Clamp((x + 0.5f) * sx - 0.5f, 0, src.Width - 1);
-                int x0 = (int)fx, x1 = Math.Min(x0 + 1, src.Width - 1);
-                float wx = fx - x0;
-                for (int c = 0; c < 3; c++)
-                {
-                    float top = src[c, y0, x0] * (1 - wx) + src[c, y0, x1] * wx;
-                    float bot = src[c, y1, x0] * (1 - wx) + src[c, y1, x1] * wx;
-                    dst[c, y, x] = top * (1 - wy) + bot * wy;
-                }
-            }
-        }
-        return dst;
-    }
+    public static RgbImage Resize(RgbImage src, int width, int height) => Evaluation.FaceResampler.Resize(src, width, height);
 }
