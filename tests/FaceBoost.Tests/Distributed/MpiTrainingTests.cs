@@ -86,6 +86,42 @@ public sealed class MpiTrainingTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>All ranks resume from rank 0's checkpoint: 1 epoch under mpirun, then `--resume` for a second epoch
+    /// (options.json raised to 2 epochs), equals 2 uninterrupted epochs of one process × 2 micro-batches.</summary>
+    [SkippableFact]
+    public void TwoRanksResumeFromRankZerosCheckpoint()
+    {
+        var orl = SharedData.Require("data", "orl");
+        MpiRun.RequireMpirun();
+        var root = Directory.CreateTempSubdirectory("faceboost-dist-resume-").FullName;
+        try
+        {
+            var limit = TimeSpan.FromSeconds(90);
+            var single = MpiRun.Run(MpiRun.Cli([.. TrainArgs(orl, Path.Combine(root, "single"), epochs: 2), "--micro-batches", "2"], 1), limit);
+            Assert.True(single.ExitCode == 0, single.Output);
+            var mpiDir = Path.Combine(root, "mpi");
+            var first = MpiRun.Run(MpiRun.Cli(TrainArgs(orl, mpiDir, epochs: 1), 2), limit);
+            Assert.True(first.ExitCode == 0, first.Output);
+            var optionsPath = RecognitionTrainer.OptionsPath(mpiDir);
+            // Extend the finished 1-epoch run to 2 epochs (constant lr: the default step schedule has no milestones).
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(optionsPath))!;
+            json["epochs"] = 2;
+            File.WriteAllText(optionsPath, json.ToJsonString());
+            Assert.Equal(2, RecognitionTrainer.ReadOptions(mpiDir).Epochs);
+            var resumed = MpiRun.Run(MpiRun.Cli(["train", "--run-dir", mpiDir, "--resume"], 2), limit);
+            Assert.True(resumed.ExitCode == 0, resumed.Output);
+            Assert.Contains("steps 20", resumed.Output);
+
+            var (diff, key, n) = CompareParameters(Path.Combine(root, "single"), mpiDir);
+            log.WriteLine($"2 ranks, 1 epoch + resume 1 epoch vs 1 process × 2 micro-batches, 2 epochs: max |Δw| = {diff:E2} over {n} tensors (worst {key})");
+            Assert.True(diff < 1e-4, $"max |Δw| {diff:E2} at {key}");
+        }
+        finally
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
+    }
+
     /// <summary>A rank that hangs (SIGSTOP: mpirun cannot notice) makes its peer fail by FACEBOOST_DIST_TIMEOUT with a
     /// clear message, and the job ends; a rank that dies (SIGKILL) ends the job through mpirun. Neither hangs.</summary>
     [SkippableTheory]
