@@ -46,7 +46,12 @@ internal static class MpiRun
         p.Start();
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        whileRunning?.Invoke(p);
+        try { whileRunning?.Invoke(p); }
+        catch
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true); // never leave a job running behind a failed test
+            throw;
+        }
         bool exited = p.WaitForExit(limit);
         if (!exited) { p.Kill(entireProcessTree: true); p.WaitForExit(); }
         p.WaitForExit(); // flush async readers
