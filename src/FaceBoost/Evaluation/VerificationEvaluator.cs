@@ -65,7 +65,11 @@ public static class VerificationEvaluator
                 listFolds ? idx.Select(i => pairs[i].Fold).ToArray() : null);
 
         var overall = Metrics(kept);
-        var groupNames = pairs.Select(p => p.Group).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        // A group is reported only if it has both kinds of pairs (a small held-out split can leave a group with one
+        // identity, hence no impostor pair of its own); the overall figures still count its pairs.
+        var groupNames = pairs.Select(p => p.Group).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Where(g => kept.Any(i => pairs[i].Group == g && pairs[i].Same) && kept.Any(i => pairs[i].Group == g && !pairs[i].Same))
+            .ToList();
         var groups = groupNames.Select(g => new GroupResult(g,
             Metrics(kept.Where(i => pairs[i].Group == g).ToArray()),
             excluded.Count(e => pairs[e.Index].Group == g))).ToList();

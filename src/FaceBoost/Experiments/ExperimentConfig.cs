@@ -21,20 +21,52 @@ public sealed record ExperimentConfig
     public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
     /// <summary>scratch | encoder:&lt;pool&gt; | encoder:union | synthetic | autoencoder</summary>
     public IReadOnlyList<string> Arms { get; init; } = ["scratch", "encoder:union", "synthetic"];
+    /// <summary>The IR/IR-SE body shared by the encoder and every recognition arm (so the transfer is exact).</summary>
+    public NetworkConfig Network { get; init; } = new();
     public GanStageConfig Gan { get; init; } = new();
     public EncoderStageConfig Encoder { get; init; } = new();
     public SyntheticStageConfig Synthetic { get; init; } = new();
     public RecognitionStageConfig Recognition { get; init; } = new();
     public EvalStageConfig Eval { get; init; } = new();
+    /// <summary>Only for `faceboost demo`: how much procedural data to render.</summary>
+    public DemoDataConfig? Demo { get; init; }
 }
 
-/// <summary>An unlabeled pool: a folder tree of aligned faces or a list file of paths.</summary>
+/// <summary>The built-in demo's data: procedural faces (labeled identities with groups A–D, and unlabeled pools).</summary>
+public sealed record DemoDataConfig
+{
+    public int LabeledIdentities { get; init; } = 120;
+    public int ImagesPerIdentity { get; init; } = 8;
+    public int PoolImages { get; init; } = 1200;
+    public int ImageSize { get; init; } = 64;
+    public ulong Seed { get; init; } = 2023;
+}
+
+/// <summary>An unlabeled pool: a folder tree of aligned faces or a list file of paths. Images of the
+/// evaluation identities are always removed from a pool (by path), so pretraining never sees them.</summary>
 public sealed record PoolConfig
 {
     public string Name { get; init; } = "";
     public string Path { get; init; } = "";
-    /// <summary>Optional cap on images used (0 = all).</summary>
+    /// <summary>Glob patterns (relative paths) left out, e.g. "*_Ambient.pgm".</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+    /// <summary>Optional cap on images used (0 = all); a seeded choice, not the first N.</summary>
     public int MaxImages { get; init; }
+}
+
+/// <summary>One labeled source: root/&lt;identity&gt;/&lt;image&gt; or a "&lt;path&gt; &lt;identity&gt;" list file.</summary>
+public sealed record LabeledSourceConfig
+{
+    public string Name { get; init; } = "";
+    public string Path { get; init; } = "";
+    public bool ListFile { get; init; }
+    /// <summary>Image root of a list file (default: the list file's folder).</summary>
+    public string? ImageRoot { get; init; }
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+    /// <summary>`&lt;identity&gt; &lt;group&gt;` lines; without it every identity of the source is in group <see cref="Group"/>.</summary>
+    public string? Groups { get; init; }
+    /// <summary>Group of all identities when no groups file is given (default: the source name, if several sources).</summary>
+    public string? Group { get; init; }
 }
 
 public sealed record LabeledSetConfig
@@ -44,6 +76,9 @@ public sealed record LabeledSetConfig
     public bool ListFile { get; init; }
     /// <summary>Optional `&lt;identity&gt; &lt;group&gt;` lines for per-group results.</summary>
     public string? Groups { get; init; }
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+    /// <summary>Several sources concatenated (identities kept apart by source name); replaces <see cref="Path"/>.</summary>
+    public IReadOnlyList<LabeledSourceConfig> Sources { get; init; } = [];
     /// <summary>Identities held out for evaluation when no evaluation set is given (0 = none).</summary>
     public double HeldOutFraction { get; init; } = 0.3;
     public int SplitSeed { get; init; } = 1234;
@@ -60,6 +95,19 @@ public sealed record EvalSetConfig
     public string? ImageRoot { get; init; }
     public int NumPairs { get; init; } = 1200;
     public int PairSeed { get; init; } = 99;
+}
+
+/// <summary>IR-SE-50 at 112 px with width 64 is the paper; depth 18, width 16, 32 px is a CPU-sized form
+/// with the same layer names.</summary>
+public sealed record NetworkConfig
+{
+    public int Depth { get; init; } = 50;
+    /// <summary>"ir_se" (paper) or "ir".</summary>
+    public string Mode { get; init; } = "ir_se";
+    public int Width { get; init; } = 64;
+    public int InputSize { get; init; } = 112;
+
+    public string BackboneName => (Mode == "ir_se" ? "irse" : "ir") + Depth;
 }
 
 public sealed record GanStageConfig
@@ -83,7 +131,6 @@ public sealed record EncoderStageConfig
 {
     public int Steps { get; init; } = 600;
     public int Batch { get; init; } = 16;
-    public string Backbone { get; init; } = "irse-small";
     public double Lr { get; init; } = 1e-4;
     public string Optimizer { get; init; } = "ranger";
     public double L2Weight { get; init; } = 1.0;
@@ -104,8 +151,6 @@ public sealed record SyntheticStageConfig
 
 public sealed record RecognitionStageConfig
 {
-    public string Backbone { get; init; } = "irse-small";
-    public int InputSize { get; init; } = 32;
     public int EmbeddingSize { get; init; } = 128;
     public int Epochs { get; init; } = 12;
     public int BatchSize { get; init; } = 32;
@@ -118,6 +163,15 @@ public sealed record RecognitionStageConfig
     public double WeightDecay { get; init; } = 5e-4;
     public int FreezeBodyEpochs { get; init; } = 2;
     public double Dropout { get; init; }
+    /// <summary>"cosine" (CPU-scale default) or "step": the rate divided by 1.5 at <see cref="Milestones"/> (paper: 15, 20, …, 95).</summary>
+    public string Schedule { get; init; } = "cosine";
+    public IReadOnlyList<double> Milestones { get; init; } = [];
+    public double WarmupEpochs { get; init; } = -1;
+    /// <summary>Decode the labeled subset once into memory (small sets); false streams it through FaceLoader workers
+    /// with the paper's resize + random crop (needed for sets that do not fit in memory).</summary>
+    public bool InMemory { get; init; } = true;
+    /// <summary>Streaming only: resize to this before the random crop (paper: 128 for 112 crops); 0 = plain resize.</summary>
+    public int ResizeTo { get; init; }
     /// <summary>Minimum optimisation steps per run, so 1 % of the labels still gets a fair budget.</summary>
     public int MinSteps { get; init; } = 150;
 }

@@ -14,6 +14,7 @@ public static class JsonConfig
         AllowTrailingCommas = true,
         WriteIndented = true,
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static JsonObject LoadMerged(string path, int depth = 0)

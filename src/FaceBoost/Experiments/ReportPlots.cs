@@ -39,4 +39,35 @@ public static class ReportPlots
         plt.SavePng(pngPath, 760, 480);
         return pngPath;
     }
+
+    /// <summary>ROC curves (TAR against log FAR), one per labelled "far,tar" CSV.</summary>
+    public static string Roc(IReadOnlyList<(string Label, string Csv)> curves, string title, string pngPath)
+    {
+        var plt = new ScottPlot.Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int i = 0;
+        foreach (var (label, csv) in curves)
+        {
+            if (!File.Exists(csv)) continue;
+            var pts = File.ReadLines(csv).Skip(1).Select(l => l.Split(','))
+                .Select(f => (Far: double.Parse(f[0], CultureInfo.InvariantCulture), Tar: double.Parse(f[1], CultureInfo.InvariantCulture)))
+                .Where(p => p.Far > 0).ToList();
+            if (pts.Count == 0) continue;
+            var sc = plt.Add.Scatter(pts.Select(p => Math.Log10(p.Far)).ToArray(), pts.Select(p => 100 * p.Tar).ToArray());
+            sc.LegendText = label;
+            sc.Color = palette.GetColor(i++);
+            sc.LineWidth = 2;
+            sc.MarkerSize = 0;
+        }
+        var ticks = new[] { 1e-4, 1e-3, 1e-2, 1e-1, 1 };
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            ticks.Select(Math.Log10).ToArray(), ticks.Select(t => t.ToString("0.####", CultureInfo.InvariantCulture)).ToArray());
+        plt.XLabel("false accept rate");
+        plt.YLabel("true accept rate (%)");
+        plt.Title(title);
+        plt.ShowLegend(ScottPlot.Alignment.LowerRight);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pngPath))!);
+        plt.SavePng(pngPath, 760, 480);
+        return pngPath;
+    }
 }

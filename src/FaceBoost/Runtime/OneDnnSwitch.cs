@@ -19,6 +19,24 @@ public static class OneDnnSwitch
     [return: MarshalAs(UnmanagedType.U1)]
     private static extern bool UserEnabledMkldnn(IntPtr context);
 
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    /// <summary>With oneDNN off, libtorch tries NNPACK for convolutions; on CPUs NNPACK does not support it logs
+    /// "Could not initialize NNPACK" on every conv. FaceBoost turns it off (the ATen kernels are used instead).</summary>
+    public static bool TrySetNnpack(bool enabled)
+    {
+        try
+        {
+            SetUserEnabledNnpack(GlobalContext(), enabled);
+            return true;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Returns false if the symbols are not there (another libtorch build): then nothing changes.</summary>
     public static bool TrySet(bool enabled)
     {

@@ -30,6 +30,7 @@ public static class TorchRuntime
                 }
                 // oneDNN's multi-threaded conv backward gives random NaN gradients here (see OneDnnSwitch).
                 if (Environment.GetEnvironmentVariable("FACEBOOST_ONEDNN") != "1") OneDnnSwitch.TrySet(false);
+                if (Environment.GetEnvironmentVariable("FACEBOOST_NNPACK") != "1") OneDnnSwitch.TrySetNnpack(false);
                 _ready = true;
             }
             if (threads > 0) torch.set_num_threads(threads);

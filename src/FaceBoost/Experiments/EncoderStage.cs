@@ -1,0 +1,55 @@
+using FaceBoost.Nets;
+using FaceBoost.Training;
+
+namespace FaceBoost.Experiments;
+
+public sealed record EncoderStageResult(string Checkpoint, int Steps, double? FirstL2, double? LastL2, double? LastPerceptual,
+    string? ReconstructionGrid, string AverageImage, int Images, double Seconds);
+
+/// <summary>Stage 2: the pSp encoder (IR-SE body, image ⊕ average image) inverting the frozen generator of one pool,
+/// trained on that pool's images with L2 + perceptual loss only — no identity supervision.</summary>
+public static class EncoderStage
+{
+    public static object Key(Stage gan, ResolvedPool pool, ExperimentConfig c) =>
+        new { gan = gan.Hash, pool = pool.Fingerprint, c.Encoder, c.Network, seed = c.Labeled.SplitSeed };
+
+    public static EncoderStageResult Run(Stage stage, GanStageResult gan, ResolvedPool pool, ExperimentConfig c,
+        IProgress<ExperimentProgress>? progress, CancellationToken ct)
+    {
+        if (stage.IsDone) return stage.ReadResult<EncoderStageResult>();
+        var e = c.Encoder;
+        var n = c.Network;
+        var options = new EncoderTrainOptions(gan.Checkpoint, null, stage.Dir, n.InputSize, e.Batch, e.Steps, e.Lr, e.Optimizer,
+            e.L2Weight, e.PerceptualWeight, e.WNormWeight, NumLayers: n.Depth, Mode: n.Mode, Width: n.Width,
+            GridEvery: Math.Max(1, e.Steps / 4), CheckpointEvery: Math.Max(1, e.Steps / 4), LogEvery: Math.Max(1, Math.Min(10, e.Steps / 20)),
+            Seed: c.Labeled.SplitSeed);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var generator = FrozenStyleGenerator.Load(gan.Checkpoint);
+        using var faces = FaceTensorSet.FromFiles(pool.Files, n.InputSize);
+        var name = $"encoder:{pool.Name}";
+        var trainer = new EncoderTrainer(options, generator, epoch => faces.Epoch(epoch, options.Batch, options.Seed));
+        var run = trainer.Run(new SyncProgress<EncoderStepStats>(s => progress?.Report(new ExperimentProgress(name,
+            $"step {s.Step}/{e.Steps} l2 {s.L2:F4} perceptual {s.Perceptual:F4}", s.Step / (double)e.Steps))), ct);
+        ct.ThrowIfCancellationRequested();
+        if (run.StoppedOnNaN)
+            throw new InvalidOperationException($"encoder on pool '{pool.Name}' stopped on a non-finite loss at step {run.Steps + 1}; last good checkpoint kept in {stage.Dir}");
+        var all = ReadStats(Path.Combine(stage.Dir, "stats.jsonl"));
+        var grid = Directory.EnumerateFiles(Path.Combine(stage.Dir, "grids"), "*.png").Order(StringComparer.Ordinal).LastOrDefault();
+        var result = new EncoderStageResult(run.Checkpoint, run.Steps, all.FirstOrDefault()?.L2, all.LastOrDefault()?.L2, all.LastOrDefault()?.Perceptual,
+            grid, Path.Combine(stage.Dir, "average.png"), (int)faces.Count, clock.Elapsed.TotalSeconds);
+        stage.MarkDone(result);
+        return result;
+    }
+
+    private sealed record StatLine(double L2, double Perceptual);
+
+    private static List<StatLine> ReadStats(string path)
+    {
+        var list = new List<StatLine>();
+        if (!File.Exists(path)) return list;
+        foreach (var line in File.ReadLines(path))
+            if (System.Text.Json.Nodes.JsonNode.Parse(line) is System.Text.Json.Nodes.JsonObject o && o["l2"] is { } l2 && o["perceptual"] is { } p)
+                list.Add(new StatLine(l2.GetValue<double>(), p.GetValue<double>()));
+        return list;
+    }
+}

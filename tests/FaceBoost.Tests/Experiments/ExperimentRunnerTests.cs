@@ -1,0 +1,122 @@
+using FaceBoost.Experiments;
+using FaceBoost.Synthesis.Procedural;
+using Xunit.Abstractions;
+
+namespace FaceBoost.Tests.Experiments;
+
+/// <summary>The whole pipeline at toy scale on procedural faces: every stage runs, the report is written,
+/// a re-run reuses every stage, an interrupted run resumes, and a changed option re-runs only what depends on it.</summary>
+[Collection(Recognition.RecognitionCollection.Name)]
+public sealed class ExperimentRunnerTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "fb-exp-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, true); } catch (IOException) { }
+    }
+
+    private ExperimentConfig TinyConfig()
+    {
+        var labeled = Path.Combine(_root, "data", "labeled");
+        ProceduralDataset.Generate(labeled, new ProceduralDatasetOptions { Identities = 30, ImagesPerIdentity = 6, Size = 32, Seed = 5 });
+        ProceduralDataset.GenerateUnlabeled(Path.Combine(_root, "data", "pool"),
+            new UnlabeledPoolOptions { Count = 160, Size = 32, Seed = 5, IdentityOffset = ProceduralDataset.PoolOffset(0) });
+        return new ExperimentConfig
+        {
+            Name = "tiny", WorkDir = "work", Threads = 2,
+            Pools = [new PoolConfig { Name = "pool", Path = "data/pool" }],
+            Labeled = new LabeledSetConfig { Path = "data/labeled", Groups = "data/labeled/groups.txt", HeldOutFraction = 0.34, SplitSeed = 3 },
+            Evaluation = [new EvalSetConfig { Name = "heldout", NumPairs = 300 }],
+            LabelFractions = [0.5, 1.0], Seeds = [0],
+            Arms = ["scratch", "encoder:union", "synthetic"],
+            Network = new NetworkConfig { Depth = 18, Width = 8, InputSize = 32 },
+            Gan = new GanStageConfig { Resolution = 32, Kimg = 0.08, Batch = 8, ZDim = 32, WDim = 32, MappingLayers = 1, ChannelBase = 256, ChannelMax = 32 },
+            Encoder = new EncoderStageConfig { Steps = 8, Batch = 8 },
+            Synthetic = new SyntheticStageConfig { Identities = 6, ImagesPerIdentity = 3, PretrainEpochs = 1 },
+            Recognition = new RecognitionStageConfig { EmbeddingSize = 32, Epochs = 3, BatchSize = 16, MinSteps = 80, FreezeBodyEpochs = 1 },
+        };
+    }
+
+    [Fact]
+    public void RunsEveryStageWritesTheReportAndReusesStagesOnReRun()
+    {
+        var config = TinyConfig();
+        var first = new ExperimentRunner(config, _root).Run(log: output.WriteLine);
+        // gan + encoder + synthetic + 3 arms × 2 fractions
+        Assert.Equal(9, first.StagesRun);
+        Assert.Equal(0, first.StagesCached);
+        Assert.Equal(6, first.Results.Count);
+        Assert.All(first.Results, r => Assert.InRange(r.Overall.Accuracy, 0.0, 1.0));
+        Assert.All(first.Results, r => Assert.Subset(new HashSet<string> { "A", "B", "C", "D" }, r.Groups.Keys.ToHashSet()));
+        var scratch = first.Results.Single(r => r.Arm == "scratch" && r.LabelFraction == 1.0);
+        output.WriteLine($"scratch @100 %: {scratch.Overall.Accuracy:P1}");
+        // Procedural identities are learnable even at this size (measured 0.80–0.86 on this config over three runs).
+        Assert.True(scratch.Overall.Accuracy > 0.65, $"scratch accuracy {scratch.Overall.Accuracy:P1} at toy scale");
+        var html = File.ReadAllText(first.ReportHtml);
+        Assert.Contains("encoder:union", html);
+        Assert.Contains("data:image/png;base64,", html); // figures embedded: the page is self-contained
+        Assert.Contains("Synthetic identities", File.ReadAllText(first.ReportMarkdown));
+
+        var again = new ExperimentRunner(config, _root).Run();
+        Assert.Equal(0, again.StagesRun);
+        Assert.Equal(9, again.StagesCached);
+        Assert.Equal(first.Results.Select(r => r.Overall.Accuracy), again.Results.Select(r => r.Overall.Accuracy));
+
+        // A recognition option changes: generator and encoder are reused, the rest re-runs.
+        var changed = config with { Recognition = config.Recognition with { Lr = 0.04 } };
+        var third = new ExperimentRunner(changed, _root).Run();
+        Assert.Equal(2, third.StagesCached);
+        Assert.Equal(7, third.StagesRun);
+    }
+
+    [Fact]
+    public void AnInterruptedExperimentResumesFromFinishedStages()
+    {
+        var config = TinyConfig() with { Arms = ["scratch", "encoder:union"], LabelFractions = [1.0] };
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress<ExperimentProgress>(p => { if (p.Stage.StartsWith("train:", StringComparison.Ordinal)) cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new ExperimentRunner(config, _root).Run(progress, cts.Token));
+
+        var resumed = new ExperimentRunner(config, _root).Run();
+        Assert.Equal(2, resumed.StagesCached); // gan and encoder were finished before the interruption
+        Assert.Equal(2, resumed.StagesRun);
+        Assert.Equal(2, resumed.Results.Count);
+    }
+
+    [Fact]
+    public void ConfigErrorsAreClear()
+    {
+        var bad = new ExperimentConfig { Arms = ["scratch", "encoder:nope"], Pools = [new PoolConfig { Name = "p", Path = "x" }] };
+        var e = Assert.Throws<ArgumentException>(() => new ExperimentRunner(bad, _root).Validate());
+        Assert.Contains("encoder:nope", e.Message);
+        var ae = Assert.Throws<NotSupportedException>(() => new ExperimentRunner(bad with { Arms = ["autoencoder"] }, _root).Validate());
+        Assert.Contains("autoencoder", ae.Message);
+    }
+}
+
+public sealed class ShippedConfigTests
+{
+    private static string RepoFile(params string[] parts)
+    {
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "FaceBoost.sln"))) dir = Path.GetDirectoryName(dir);
+        return Path.Combine([dir ?? throw new InvalidOperationException("repository root not found"), .. parts]);
+    }
+
+    [Theory]
+    [InlineData("demo.json")]
+    [InlineData("shared-data.json")]
+    [InlineData("paper.json")]
+    public void ShippedConfigsLoadAndValidate(string name)
+    {
+        var path = RepoFile("configs", name);
+        var runner = ExperimentRunner.FromFile(path);
+        runner.Validate();
+        Assert.NotEmpty(runner.Config.Arms);
+    }
+
+    [Fact]
+    public void BuiltInDemoConfigIsTheShippedOne() =>
+        Assert.Equal(File.ReadAllText(RepoFile("configs", "demo.json")), DemoExperiment.BuiltInConfigJson());
+}
