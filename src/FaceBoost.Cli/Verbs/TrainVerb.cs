@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceBoost.Distributed;
 using FaceBoost.Losses;
 using FaceBoost.Nets;
 using FaceBoost.Training;
@@ -34,7 +35,8 @@ public sealed class TrainVerb : IVerb
         var factor = new Option<double>("--step-factor") { DefaultValueFactory = _ => 1 / 1.5 };
         var warmup = new Option<double>("--warmup-epochs") { DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch-size") { Description = "Global batch per step (split evenly over mpirun ranks)", DefaultValueFactory = _ => 64 };
+        var micro = new Option<int>("--micro-batches") { Description = "Accumulate gradients over this many chunks of each rank's batch (1 = off)", DefaultValueFactory = _ => 1 };
         var freeze = new Option<int>("--freeze-body-epochs") { DefaultValueFactory = _ => 0 };
         var labelFraction = new Option<double>("--label-fraction") { DefaultValueFactory = _ => 1.0 };
         var perId = new Option<int?>("--images-per-identity");
@@ -49,7 +51,7 @@ public sealed class TrainVerb : IVerb
         var ckptEvery = new Option<int>("--checkpoint-every") { Description = "Also checkpoint every N steps (0 = epoch end only)", DefaultValueFactory = _ => 0 };
         var resizeTo = new Option<int?>("--resize-to") { Description = "Resize before random crop (paper: 128 for 112)" };
         foreach (var o in new Option[] { data, listFile, backbone, inputSize, width, emb, dropout, channels, avgImage, loss, margin, scale, focal, optim, lr, momentum, wd,
-                     schedule, milestones, factor, warmup, epochs, batch, freeze, labelFraction, perId, seed, workers, threads, runDir, resume, clip, initFrom, logEvery, ckptEvery, resizeTo })
+                     schedule, milestones, factor, warmup, epochs, batch, micro, freeze, labelFraction, perId, seed, workers, threads, runDir, resume, clip, initFrom, logEvery, ckptEvery, resizeTo })
             cmd.Options.Add(o);
 
         cmd.SetAction(pr =>
@@ -85,17 +87,27 @@ public sealed class TrainVerb : IVerb
                         WeightDecay = pr.GetValue(wd), ClipGradNorm = pr.GetValue(clip),
                     },
                     Schedule = new ScheduleOptions { Kind = pr.GetValue(schedule)!, Milestones = milestoneList, Factor = pr.GetValue(factor), WarmupEpochs = pr.GetValue(warmup) },
-                    Epochs = pr.GetValue(epochs), BatchSize = pr.GetValue(batch), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
+                    Epochs = pr.GetValue(epochs), BatchSize = pr.GetValue(batch), MicroBatches = pr.GetValue(micro), Seed = pr.GetValue(seed), Threads = pr.GetValue(threads),
                     RunDir = dir, FreezeBodyEpochs = pr.GetValue(freeze), InitFrom = pr.GetValue(initFrom), AverageImagePath = pr.GetValue(avgImage),
                     LogEvery = pr.GetValue(logEvery), CheckpointEverySteps = pr.GetValue(ckptEvery),
                 };
                 if (options.InitFrom is { } init) BackboneInitializers.Find(init); // fail early with a clear message
             }
 
+            // Local (no libmpi) unless launched by mpirun; then this process is one rank of the job.
+            using var comm = Communicators.FromEnvironment();
             try
             {
-                using var source = FaceLoaderBatchSource.Create(options);
-                var trainer = new RecognitionTrainer(options, source);
+                using var source = FaceLoaderBatchSource.Create(options, comm.Rank, comm.WorldSize);
+                var trainer = new RecognitionTrainer(options, source, comm);
+                if (comm.WorldSize > 1 && !comm.IsRoot)
+                {
+                    // Non-root ranks train silently: rank 0 alone reports, logs and checkpoints.
+                    trainer.Run(isResume, null, CancellationToken.None);
+                    return 0;
+                }
+                if (comm.WorldSize > 1)
+                    AnsiConsole.MarkupLine($"data-parallel: {comm.WorldSize} ranks ({comm.Backend}), global batch {options.BatchSize} = {comm.WorldSize} × {options.BatchPerRank(comm.WorldSize)}");
                 using var cts = new CancellationTokenSource();
                 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
                 TrainResult? result = null;
@@ -112,6 +124,14 @@ public sealed class TrainVerb : IVerb
                     });
                 AnsiConsole.MarkupLine($"steps {result!.GlobalStep}, last loss {result.LastLoss:F4}, acc {result.LastAccuracy:P1}; checkpoint [green]{Markup.Escape(result.LastCheckpoint ?? "-")}[/]");
                 return 0;
+            }
+            catch (TimeoutException ex) when (comm is MpiCommunicator mpi)
+            {
+                // A peer died or hung: say so, then end the whole job so no rank waits forever.
+                Console.Error.WriteLine($"error: {ex.Message}");
+                Console.Error.Flush();
+                mpi.AbortJob(4);
+                return 4;
             }
             catch (TrainingDivergedException ex)
             {

@@ -77,7 +77,9 @@ public sealed unsafe class MpiCommunicator : ICommunicator
                 throw new TimeoutException(
                     $"rank {Rank}/{WorldSize}: {what} did not complete within {Timeout.TotalSeconds:0} s — another rank has " +
                     "probably died or stopped calling collectives (check its output); aborting instead of hanging");
-            if (++spins > 1000) Thread.Sleep(1);
+            // Non-blocking collectives only progress inside MPI_Test, so poll hot (yielding the core to peers on an
+            // oversubscribed host) while data flows; back off to 1 ms sleeps only once a peer looks stalled.
+            if (++spins < 1000 || sw.Elapsed.TotalSeconds < 1) Thread.Yield(); else Thread.Sleep(1);
         }
     }
 

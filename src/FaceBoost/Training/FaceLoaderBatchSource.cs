@@ -17,9 +17,12 @@ public sealed class FaceLoaderBatchSource(FaceLoader loader) : ITrainBatchSource
             yield return new TrainBatch(b.Images, b.Labels, b.BatchIndex);
     }
 
-    /// <summary>Builds the labelled dataset (folder or list file, label budget applied) and its loader.</summary>
-    public static FaceLoaderBatchSource Create(RecognitionTrainOptions o)
+    /// <summary>Builds the labelled dataset (folder or list file, label budget applied) and its loader; with
+    /// <paramref name="worldSize"/> &gt; 1 the loader yields rank <paramref name="rank"/>'s disjoint shard of every global
+    /// batch (<see cref="RecognitionTrainOptions.BatchSize"/> / worldSize samples).</summary>
+    public static FaceLoaderBatchSource Create(RecognitionTrainOptions o, int rank = 0, int worldSize = 1)
     {
+        o.ValidateParallel(worldSize);
         var d = o.Data;
         FaceDataset ds = d.ListFile is { } list ? FaceDataset.FromListFile(list, d.Path)
             : d.Path is { } folder ? FaceDataset.FromFolder(folder)
@@ -30,7 +33,7 @@ public sealed class FaceLoaderBatchSource(FaceLoader loader) : ITrainBatchSource
         var transform = d.ResizeTo is { } r
             ? ImageTransform.Train(size, r, d.HorizontalFlip)
             : ImageTransform.Plain(size) with { HorizontalFlip = d.HorizontalFlip };
-        var loader = new FaceLoader(ds, new LoaderOptions(o.BatchSize, Workers: d.Workers, Seed: o.Seed), transform);
+        var loader = new FaceLoader(ds, new LoaderOptions(o.BatchPerRank(worldSize), Workers: d.Workers, Seed: o.Seed, Rank: rank, WorldSize: worldSize), transform);
         return new FaceLoaderBatchSource(loader);
     }
 

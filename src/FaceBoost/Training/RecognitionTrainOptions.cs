@@ -12,7 +12,11 @@ public sealed record RecognitionTrainOptions
     public OptimizerOptions Optimizer { get; init; } = new();
     public ScheduleOptions Schedule { get; init; } = new();
     public int Epochs { get; init; } = 10;
+    /// <summary>The GLOBAL batch of one optimiser step: with N data-parallel ranks each rank trains on BatchSize/N.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>Split each rank's batch into this many chunks whose gradients accumulate (BatchNorm then sees chunk
+    /// statistics). 1 = off. A single process with MicroBatches = N computes what N ranks compute.</summary>
+    public int MicroBatches { get; init; } = 1;
     public int Seed { get; init; }
     /// <summary>libtorch intra-op threads (0 = its default). Resume is bit-exact only with the same count.</summary>
     public int Threads { get; init; } = 2;
@@ -30,6 +34,18 @@ public sealed record RecognitionTrainOptions
     /// <summary>Testing aid: stop (as if killed) after this many optimiser steps in this process, without a final checkpoint.</summary>
     public int? StopAfterSteps { get; init; }
 
+    /// <summary>Per-rank batch for <paramref name="worldSize"/> ranks; the global batch must split evenly.</summary>
+    public int BatchPerRank(int worldSize) => BatchSize / worldSize;
+
+    public void ValidateParallel(int worldSize)
+    {
+        if (worldSize < 1) throw new ArgumentException($"world size {worldSize} must be ≥ 1");
+        if (BatchSize % (worldSize * MicroBatches) != 0)
+            throw new ArgumentException($"global batch size {BatchSize} must be divisible by {worldSize} rank(s) × {MicroBatches} micro-batch(es)");
+        if (BatchSize / (worldSize * MicroBatches) < 2)
+            throw new ArgumentException($"global batch {BatchSize} over {worldSize} rank(s) × {MicroBatches} micro-batch(es) leaves < 2 samples per BatchNorm batch");
+    }
+
     public void Validate()
     {
         Backbone.Validate();
@@ -40,6 +56,7 @@ public sealed record RecognitionTrainOptions
         if (KeepCheckpoints < 1) throw new ArgumentException("keep at least 1 checkpoint");
         if (FreezeBodyEpochs < 0 || FreezeBodyEpochs >= Epochs) throw new ArgumentException($"freeze-body epochs {FreezeBodyEpochs} must be in [0, {Epochs})");
         if (Optimizer.ClipGradNorm < 0) throw new ArgumentException("clip-grad must be ≥ 0");
+        if (MicroBatches < 1) throw new ArgumentException($"micro-batches {MicroBatches} must be ≥ 1");
         if (Data.LabelFraction is <= 0 or > 1) throw new ArgumentException($"label fraction {Data.LabelFraction} must be in (0, 1]");
     }
 }

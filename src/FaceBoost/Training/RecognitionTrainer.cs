@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FaceBoost.Distributed;
 using FaceBoost.Losses;
 using FaceBoost.Nets;
 using FaceBoost.Runtime;
@@ -11,15 +12,24 @@ namespace FaceBoost.Training;
 /// <summary>Trains a recognition backbone with a margin head on an <see cref="ITrainBatchSource"/>, in a run
 /// folder with options.json, stats.jsonl and atomic, resumable checkpoints.
 /// Resume is exact because everything random is a function of (seed, epoch, batch): the data order and
-/// augmentation come from the source, and the torch generator (dropout) is re-seeded before every step.</summary>
+/// augmentation come from the source, and the torch generator (dropout) is re-seeded before every step.
+/// Data-parallel (issue 9): with an <see cref="ICommunicator"/> of N ranks, <see cref="RecognitionTrainOptions.BatchSize"/>
+/// is the GLOBAL batch; the source must yield this rank's shard of BatchSize/N samples per step
+/// (<see cref="FaceLoaderBatchSource.Create"/> does). Rank 0's weights are broadcast, gradients are averaged before
+/// clipping and the step, and only rank 0 writes options/stats/checkpoints.</summary>
 public sealed class RecognitionTrainer
 {
     private readonly RecognitionTrainOptions _o;
     private readonly ITrainBatchSource _source;
+    private readonly ICommunicator _comm;
 
-    public RecognitionTrainer(RecognitionTrainOptions options, ITrainBatchSource source)
+    /// <param name="communicator">Peers to train with; null = <see cref="Communicators.FromEnvironment"/> (local
+    /// unless launched by mpirun). The caller owns (disposes) it.</param>
+    public RecognitionTrainer(RecognitionTrainOptions options, ITrainBatchSource source, ICommunicator? communicator = null)
     {
         options.Validate();
+        _comm = communicator ?? Communicators.FromEnvironment();
+        options.ValidateParallel(_comm.WorldSize);
         if (source.BatchesPerEpoch < 1) throw new ArgumentException("the training data gives no full batch; lower the batch size or add data");
         if (source.NumClasses < 2) throw new ArgumentException($"training needs at least 2 identities, the data has {source.NumClasses}");
         _o = options;
@@ -46,7 +56,11 @@ public sealed class RecognitionTrainer
     {
         TorchRuntime.Initialize(_o.Threads);
         var runDir = _o.RunDir;
-        Directory.CreateDirectory(runDir);
+        var root = _comm.IsRoot;
+        int world = _comm.WorldSize;
+        var reducer = new GradientAllReducer(_comm);
+        if (root) Directory.CreateDirectory(runDir);
+        _comm.Barrier(); // all ranks see the folder (and, on resume, the same latest checkpoint) from here on
 
         torch.manual_seed(_o.Seed);
         var backbone = BackboneFactory.Create(_o.Backbone);
@@ -87,20 +101,22 @@ public sealed class RecognitionTrainer
                 foreach (var t in tensors.Values) t.Dispose();
             }
         }
-        else
+        else if (root)
         {
             File.WriteAllText(OptionsPath(runDir), JsonSerializer.Serialize(_o, CheckpointHeader.Json));
         }
 
         using var model = new RecognitionModel(backbone, averageImage, _source.Normalization);
         averageImage?.Dispose();
+        reducer.BroadcastFromRoot(model.Backbone); // identical replicas (also after resume: cheap insurance)
+        reducer.BroadcastFromRoot(head);
         var trainable = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var bpe = _source.BatchesPerEpoch;
         var totalSteps = (long)_o.Epochs * bpe;
         if (startBatch >= bpe) { startEpoch++; startBatch = 0; }
 
-        using var stats = new StreamWriter(StatsPath(runDir), append: true);
-        if (resume) stats.WriteLine(JsonSerializer.Serialize(new { resumed_from = Path.GetFileName(lastCheckpoint), step = globalStep, epoch = startEpoch, batch = startBatch }));
+        using var stats = root ? new StreamWriter(StatsPath(runDir), append: true) : null;
+        if (resume) stats?.WriteLine(JsonSerializer.Serialize(new { resumed_from = Path.GetFileName(lastCheckpoint), step = globalStep, epoch = startEpoch, batch = startBatch }));
 
         double intervalLoss = 0, intervalAcc = 0, lastLoss = double.NaN, lastAcc = double.NaN, lr = 0;
         int intervalSteps = 0, intervalImages = 0, stepsThisProcess = 0;
@@ -120,15 +136,20 @@ public sealed class RecognitionTrainer
                 lr = schedule.At(epoch + (double)b / bpe);
                 optimizer.LearningRate = lr;
 
-                var embeddings = model.Forward(batch.Images);
-                var logits = head.forward(embeddings, batch.Labels);
-                var loss = lossFn.Compute(logits, batch.Labels);
-                var lossValue = loss.item<float>();
-                if (!float.IsFinite(lossValue))
-                    throw Diverged($"loss became {lossValue} at epoch {epoch}, batch {b} (step {globalStep + 1})", lastCheckpoint);
-
                 optimizer.ZeroGrad();
-                loss.backward();
+                var (lossValue, acc) = ForwardBackward(model, head, lossFn, batch);
+                var stopAll = cancel.IsCancellationRequested;
+                if (world > 1)
+                {
+                    // One small collective: ranks agree on the logged loss/accuracy (averaged), on divergence and on
+                    // Ctrl-C, so no rank leaves the loop while its peers wait in a collective.
+                    Span<double> agreed = [lossValue, acc, stopAll ? 1 : 0];
+                    _comm.AllReduceSum(agreed);
+                    (lossValue, acc, stopAll) = (agreed[0] / world, agreed[1] / world, agreed[2] > 0);
+                }
+                if (!double.IsFinite(lossValue))
+                    throw Diverged($"loss became {lossValue} at epoch {epoch}, batch {b} (step {globalStep + 1})", lastCheckpoint);
+                reducer.AverageGradients(parameters.Select(p => p.Parameter));
                 var gradNorm = GradientNorm(parameters);
                 if (!double.IsFinite(gradNorm))
                     throw Diverged($"gradient norm became {gradNorm} at epoch {epoch}, batch {b} (step {globalStep + 1}; first bad gradient: {FirstNonFiniteGradient(parameters)})", lastCheckpoint);
@@ -138,24 +159,21 @@ public sealed class RecognitionTrainer
                 globalStep++;
                 stepsThisProcess++;
 
-                double acc;
-                using (no_grad())
-                    acc = head.PlainLogits(embeddings.detach()).argmax(1).eq(batch.Labels).to_type(ScalarType.Float32).mean().item<float>();
                 intervalLoss += lossValue; intervalAcc += acc; intervalSteps++;
-                intervalImages += (int)batch.Images.shape[0];
+                intervalImages += (int)batch.Images.shape[0] * world;
                 lastLoss = lossValue; lastAcc = acc;
 
                 var ips = intervalImages / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                progress?.Report(new TrainProgress(epoch, _o.Epochs, b, bpe, globalStep, totalSteps,
+                if (root) progress?.Report(new TrainProgress(epoch, _o.Epochs, b, bpe, globalStep, totalSteps,
                     intervalLoss / intervalSteps, intervalAcc / intervalSteps, lr, ips));
                 if (globalStep % _o.LogEvery == 0)
                 {
-                    stats.WriteLine(JsonSerializer.Serialize(new
+                    stats?.WriteLine(JsonSerializer.Serialize(new
                     {
                         step = globalStep, epoch, batch = b, loss = intervalLoss / intervalSteps, acc = intervalAcc / intervalSteps,
                         lr, images_per_s = Math.Round(ips, 2), grad_norm = Math.Round(gradNorm, 4),
                     }));
-                    stats.Flush();
+                    stats?.Flush();
                     intervalLoss = intervalAcc = 0; intervalSteps = intervalImages = 0;
                     clock.Restart();
                 }
@@ -165,7 +183,7 @@ public sealed class RecognitionTrainer
                     lastCheckpoint = SaveCheckpoint(model, head, optimizer, epoch, b + 1, globalStep, lr, lossValue);
                 if (_o.StopAfterSteps is { } stop && stepsThisProcess >= stop)
                     return new TrainResult(globalStep, epoch, lastCheckpoint, lastLoss, lastAcc, Stopped: true);
-                if (cancel.IsCancellationRequested)
+                if (stopAll)
                 {
                     lastCheckpoint = SaveCheckpoint(model, head, optimizer, epoch, b + 1, globalStep, lr, lossValue);
                     return new TrainResult(globalStep, epoch, lastCheckpoint, lastLoss, lastAcc, Stopped: true);
@@ -173,8 +191,34 @@ public sealed class RecognitionTrainer
             }
             lastCheckpoint = SaveCheckpoint(model, head, optimizer, epoch + 1, 0, globalStep, lr, lastLoss);
         }
-        stats.Flush();
+        stats?.Flush();
         return new TrainResult(globalStep, epoch, lastCheckpoint, lastLoss, lastAcc, Stopped: false);
+    }
+
+    /// <summary>Forward + backward of this rank's batch, in <see cref="RecognitionTrainOptions.MicroBatches"/> chunks
+    /// whose gradients accumulate (each chunk's loss scaled by 1/chunks, so the result is the full batch's mean-loss
+    /// gradient except that BatchNorm sees chunk statistics — exactly what N data-parallel ranks see).</summary>
+    private (double Loss, double Accuracy) ForwardBackward(RecognitionModel model, ClassifierHead head, ClassificationLoss lossFn, TrainBatch batch)
+    {
+        int chunks = _o.MicroBatches;
+        long n = batch.Images.shape[0];
+        if (n % chunks != 0) throw new InvalidOperationException($"batch of {n} does not split into {chunks} micro-batches");
+        long m = n / chunks;
+        double lossSum = 0, accSum = 0;
+        for (int c = 0; c < chunks; c++)
+        {
+            var images = chunks == 1 ? batch.Images : batch.Images.narrow(0, c * m, m);
+            var labels = chunks == 1 ? batch.Labels : batch.Labels.narrow(0, c * m, m);
+            var embeddings = model.Forward(images);
+            var logits = head.forward(embeddings, labels);
+            var loss = lossFn.Compute(logits, labels);
+            var lossValue = loss.item<float>();
+            lossSum += lossValue;
+            if (float.IsFinite(lossValue)) (chunks == 1 ? loss : loss / chunks).backward();
+            using (no_grad())
+                accSum += head.PlainLogits(embeddings.detach()).argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
+        }
+        return (lossSum / chunks, accSum / chunks);
     }
 
     private static TrainingDivergedException Diverged(string what, string? lastCheckpoint) =>
@@ -241,9 +285,13 @@ public sealed class RecognitionTrainer
         if (model.AverageImage is { } avg) tensors = tensors.Append(new("average_image", avg));
         var name = $"ckpt-e{epoch:D3}-b{nextBatch:D5}-s{globalStep:D8}{RecognitionCheckpoint.Extension}";
         var path = Path.Combine(_o.RunDir, name);
-        RecognitionCheckpoint.Write(path, header, tensors);
-        WriteAtomic(Path.Combine(_o.RunDir, RecognitionCheckpoint.LatestFile), name + "\n");
-        PruneCheckpoints(name);
+        if (_comm.IsRoot)
+        {
+            RecognitionCheckpoint.Write(path, header, tensors);
+            WriteAtomic(Path.Combine(_o.RunDir, RecognitionCheckpoint.LatestFile), name + "\n");
+            PruneCheckpoints(name);
+        }
+        _comm.Barrier(); // nobody runs ahead of (or resumes before) rank 0's checkpoint
         return path;
     }
 
