@@ -141,11 +141,8 @@ public sealed class FaceLoader : IDisposable
         long ok = Interlocked.Add(ref _decodedEver, built.Decoded);
         long bad = Interlocked.Add(ref _failedEver, built.Failed);
         if (ok == 0 && bad >= Math.Min(GiveUpAfterFailures, Dataset.Count))
-        {
-            built.Batch?.Dispose();
             throw NoUsableImages();
-        }
-        return built.Batch;
+        return built.Staged?.ToTensors();
     }
 
     private InvalidOperationException NoUsableImages()
@@ -155,9 +152,21 @@ public sealed class FaceLoader : IDisposable
             $"First: {string.Join("; ", first)}");
     }
 
-    internal sealed record BuiltBatch(FaceBatch? Batch, int Decoded, int Failed, IReadOnlyList<DatasetProblem> Problems);
+    internal sealed record BuiltBatch(StagedBatch? Staged, int Decoded, int Failed, IReadOnlyList<DatasetProblem> Problems);
 
-    /// <summary>Decodes, augments and stacks one batch. Thread-safe; called on worker threads.</summary>
+    /// <summary>A decoded batch in managed memory. Workers stop here: the tensors are made on the consuming thread,
+    /// so libtorch is only ever called from the training thread (tensors made on worker threads and used on the
+    /// trainer's led to intermittent native corruption — "integral input tensors" inside a residual add — that
+    /// disappeared with no workers).</summary>
+    internal sealed record StagedBatch(float[] Pixels, long[] Labels, int[] Samples, int Size, int BatchIndex, int Epoch)
+    {
+        public FaceBatch ToTensors() => new(
+            torch.tensor(Pixels, [Samples.Length, 3, Size, Size], dtype: torch.float32),
+            torch.tensor(Labels, [Samples.Length], dtype: torch.int64),
+            Samples, BatchIndex, Epoch);
+    }
+
+    /// <summary>Decodes, augments and stacks one batch in managed memory. Thread-safe; called on worker threads.</summary>
     internal BuiltBatch Build(int[] indices, int epoch, int batchIndex)
     {
         int s = Transform.Size, per = 3 * s * s;
@@ -185,9 +194,8 @@ public sealed class FaceLoader : IDisposable
         }
         if (kept.Count == 0) return new BuiltBatch(null, 0, failed, problems);
         if (kept.Count < indices.Length) Array.Resize(ref buffer, kept.Count * per);
-        var images = torch.tensor(buffer, [kept.Count, 3, s, s], dtype: torch.float32);
-        var labels = torch.tensor(kept.Select(i => (long)Dataset.Samples[i].Label).ToArray(), [kept.Count], dtype: torch.int64);
-        return new BuiltBatch(new FaceBatch(images, labels, kept.ToArray(), batchIndex, epoch), kept.Count, failed, problems);
+        var labels = kept.Select(i => (long)Dataset.Samples[i].Label).ToArray();
+        return new BuiltBatch(new StagedBatch(buffer, labels, kept.ToArray(), s, batchIndex, epoch), kept.Count, failed, problems);
     }
 
     public void Dispose()
@@ -241,7 +249,7 @@ public sealed class FaceLoader : IDisposable
                     var built = _loader.Build(_plan[k], _epoch, k);
                     lock (_gate)
                     {
-                        if (_disposed) { built.Batch?.Dispose(); return; }
+                        if (_disposed) return;
                         _done[k] = built;
                         Monitor.PulseAll(_gate);
                     }
@@ -276,7 +284,6 @@ public sealed class FaceLoader : IDisposable
             {
                 if (_disposed) return;
                 _disposed = true;
-                foreach (var b in _done) b?.Batch?.Dispose();
                 Array.Clear(_done);
             }
             _cancel.Cancel();

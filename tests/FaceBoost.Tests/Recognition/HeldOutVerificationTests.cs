@@ -19,11 +19,9 @@ public sealed class HeldOutVerificationTests(ITestOutputHelper output) : IDispos
         try { Directory.Delete(_root, true); } catch (IOException) { }
     }
 
-    // Disabled: with FaceLoader batches the first forward hit a native "integral input tensors, alpha must not be a
-    // floating point number" error inside IBasicBlock's residual add — a tensor handle that no longer holds the
-    // float activation (suspected use-after-free between dispose scopes; see the train helper's report). No bound
-    // has been measured yet, so the 0.80 below is a placeholder, not a measurement.
-    [SkippableFact(Skip = "native tensor corruption when training from FaceLoader inside the test host (not seen from the CLI); no accuracy bound measured yet")]
+    // Yale + half of ORL's identities train an IResNet-18 (width 8, 32 px) for 6 epochs; the other 20 ORL people are
+    // never seen. Measured: 81.0 % balanced accuracy on all their pairs (1 thread, deterministic; chance 50 %).
+    [SkippableFact]
     public void SmallIResNetVerifiesHeldOutOrlIdentities()
     {
         var orlPath = SharedData.Require("data", "orl");
@@ -70,7 +68,7 @@ public sealed class HeldOutVerificationTests(ITestOutputHelper output) : IDispos
         }
         var acc = BalancedAccuracy(same, diff);
         output.WriteLine($"held-out ORL: {orlTest.IdentityCount} ids, {same.Count} genuine / {diff.Count} impostor pairs, balanced accuracy {acc:P1}");
-        Assert.True(acc > 0.80, $"held-out verification accuracy {acc:P1} (chance 50 %)");
+        Assert.True(acc > 0.75, $"held-out verification accuracy {acc:P1} (chance 50 %)");
     }
 
     /// <summary>Threshold maximising balanced accuracy on even-indexed pairs, evaluated on odd-indexed ones.</summary>
