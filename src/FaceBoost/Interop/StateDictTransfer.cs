@@ -29,7 +29,8 @@ public static class StateDictTransfer
                 // A 0-dim scalar and a [1] tensor (PyBridge's representation of scalars) are the same value.
                 bool scalarPair = t.numel() == 1 && s.numel() == 1 && t.dim() <= 1 && s.dim() <= 1;
                 if (!scalarPair && !t.shape.SequenceEqual(s.shape)) { mismatched.Add((key, t.shape, s.shape)); continue; }
-                t.copy_(scalarPair ? s.reshape(t.shape).to(t.dtype) : s.to(t.dtype));
+                using (var scope = torch.NewDisposeScope())
+                    t.copy_(scalarPair ? s.reshape(t.shape).to(t.dtype) : s.to(t.dtype));
                 loaded.Add(key);
             }
         }

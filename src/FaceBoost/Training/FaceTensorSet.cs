@@ -44,8 +44,9 @@ public sealed class FaceTensorSet : IDisposable
             try
             {
                 var img = ImageDecoder.Decode(files[i]);
-                using var t = TensorImages.FromImage(img);
-                tensors.Add(TensorImages.SquareResize(t, size).DetachFromDisposeScope());
+                using var scope = NewDisposeScope();
+                var t = TensorImages.FromImage(img);
+                tensors.Add(TensorImages.SquareResize(t, size).MoveToOuterDisposeScope());
                 kept.Add(files[i]);
             }
             catch (Exception ex) when (ex is ImageDecodeException or IOException or InvalidDataException)

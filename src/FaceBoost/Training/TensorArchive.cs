@@ -27,7 +27,8 @@ public static class TensorArchive
                 w.Write(list.Count);
                 foreach (var (name, t) in list)
                 {
-                    using var c = t.detach().cpu().contiguous();
+                    using var scope = torch.NewDisposeScope(); // keeps detach()/cpu() temporaries alive until written
+                    var c = t.detach().cpu().contiguous();
                     w.Write(name);
                     w.Write((int)c.dtype);
                     w.Write((int)c.dim()); // Read() expects an Int32 rank; dim() is long

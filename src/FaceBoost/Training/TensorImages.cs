@@ -8,14 +8,20 @@ namespace FaceBoost.Training;
 public static class TensorImages
 {
     /// <summary>1×3×H×W in [-1, 1].</summary>
-    public static Tensor FromImage(RgbImage img) =>
-        tensor(img.Pixels, new long[] { 1, 3, img.Height, img.Width }).mul(2.0).sub(1.0);
+    public static Tensor FromImage(RgbImage img)
+    {
+        // A scope even for one chained line: outside any scope the temporaries are reachable from nothing while
+        // libtorch still works on them, and a GC finalizer freeing one mid-op crashed pool loading.
+        using var scope = NewDisposeScope();
+        return tensor(img.Pixels, new long[] { 1, 3, img.Height, img.Width }).mul(2.0).sub(1.0).MoveToOuterDisposeScope();
+    }
 
     /// <summary>3×H×W (or 1×3×H×W) in [-1, 1] → image, clamped.</summary>
     public static RgbImage ToImage(Tensor t)
     {
         if (t.dim() == 4) t = t[0];
         if (t.dim() != 3 || t.shape[0] != 3) throw new ArgumentException($"expected a 3×H×W image tensor, got [{string.Join(",", t.shape)}]");
+        using var scope = NewDisposeScope();
         var pixels = ((t.detach().cpu().to(float32) + 1) / 2).clamp(0, 1).contiguous().data<float>().ToArray();
         return new RgbImage((int)t.shape[2], (int)t.shape[1], pixels);
     }
@@ -26,9 +32,10 @@ public static class TensorImages
         var h = img.shape[2];
         var w = img.shape[3];
         var side = Math.Min(h, w);
+        using var scope = NewDisposeScope();
         var square = img[.., .., TensorIndex.Slice((h - side) / 2, (h - side) / 2 + side), TensorIndex.Slice((w - side) / 2, (w - side) / 2 + side)];
-        return side >= size
+        return (side >= size
             ? nn.functional.adaptive_avg_pool2d(square, new long[] { size, size })
-            : nn.functional.interpolate(square, new long[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false);
+            : nn.functional.interpolate(square, new long[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false)).MoveToOuterDisposeScope();
     }
 }
