@@ -1,4 +1,5 @@
 using FaceBoost.Data;
+using FaceBoost.Evaluation;
 
 namespace FaceBoost.Experiments;
 
@@ -6,7 +7,10 @@ namespace FaceBoost.Experiments;
 public sealed record ResolvedPool(string Name, IReadOnlyList<string> Files, string Fingerprint);
 
 /// <summary>An evaluation set resolved to pairs.</summary>
-public sealed record ResolvedEvalSet(string Name, IReadOnlyList<VerificationPair> Pairs, string Fingerprint);
+/// <param name="Folds">How the k-fold protocol splits the pairs: consecutive blocks for published lists (their own
+/// order, as LFW/RFW), stratified for pairs generated here (they come genuine-first, so consecutive folds would
+/// be all-genuine or all-impostor).</param>
+public sealed record ResolvedEvalSet(string Name, IReadOnlyList<VerificationPair> Pairs, string Fingerprint, FoldScheme Folds);
 
 /// <summary>The data side of an experiment, resolved once: the labeled training identities, the held-out
 /// identities, the unlabeled pools (and their union) without any evaluation image, and the pair lists.</summary>
@@ -47,6 +51,7 @@ public sealed class ExperimentData
         foreach (var e in evalConfigs)
         {
             IReadOnlyList<VerificationPair> pairs;
+            var folds = e.Pairs is null ? FoldScheme.Stratified : FoldScheme.Consecutive;
             if (e.Pairs is { } pairsFile)
                 pairs = PairSets.ReadList(Full(pairsFile), e.ImageRoot is null ? null : Full(e.ImageRoot));
             else
@@ -59,8 +64,8 @@ public sealed class ExperimentData
                 pairs = PairSets.Generate(source, e.NumPairs, e.PairSeed, impostorsWithinGroup: grouped);
             }
             if (pairs.Count == 0) throw new InvalidDataException($"evaluation '{e.Name}' has no pairs");
-            var key = string.Join('\n', pairs.Select(p => $"{p.PathA}|{p.PathB}|{p.Same}|{p.Group}"));
-            evalSets.Add(new ResolvedEvalSet(e.Name, pairs, StageCache.Hash(key)));
+            var key = string.Join('\n', pairs.Select(p => $"{p.PathA}|{p.PathB}|{p.Same}|{p.Group}")) + "\nfolds:" + folds;
+            evalSets.Add(new ResolvedEvalSet(e.Name, pairs, StageCache.Hash(key), folds));
             notes.Add($"evaluation '{e.Name}': {pairs.Count} pairs ({pairs.Count(p => p.Same)} genuine)" +
                       (pairs.Any(p => p.Group is not null) ? $", groups {string.Join("/", pairs.Select(p => p.Group).OfType<string>().Distinct().Order())}" : ""));
         }

@@ -74,6 +74,7 @@ public static class RecognitionStage
                 var report = VerificationEvaluator.Evaluate(embedder, set.Pairs, new EvalOptions
                 {
                     Extraction = new ExtractionOptions { Preprocess = EvalPreprocess(c), FlipSum = c.Eval.Flip },
+                    Metrics = new MetricsOptions { FoldScheme = set.Folds },
                     ModelName = name,
                 });
                 var roc = stage.PathOf($"roc-{set.Name}.csv");

@@ -23,7 +23,7 @@ public sealed class ReportWriter
             md.AppendLine($"## Verification on `{evalSet}`").AppendLine();
             md.AppendLine(MarkdownTable(table, evalSet)).AppendLine();
         }
-        md.AppendLine("Accuracy: 10-fold verification accuracy (%), mean ± std over seeds. Group columns: mean over seeds; " +
+        md.AppendLine("Accuracy: 10-fold verification accuracy (%; generated pairs in stratified folds, pair lists in their own consecutive folds), mean ± std over seeds. Group columns: mean over seeds; " +
                       "Avg/Std: over groups (population std, as the paper). Gain: accuracy points over `scratch` at the same label fraction.")
           .AppendLine();
         foreach (var f in figures.Where(f => File.Exists(f.PngPath)))
@@ -51,7 +51,7 @@ public sealed class ReportWriter
             html.AppendLine($"<h2>Verification on <code>{Enc(evalSet)}</code></h2>");
             html.AppendLine(HtmlTable(table, evalSet));
         }
-        html.AppendLine("<p>Accuracy: 10-fold verification accuracy (%), mean ± std over seeds. Group columns: mean over seeds; " +
+        html.AppendLine("<p>Accuracy: 10-fold verification accuracy (%; generated pairs in stratified folds, pair lists in their own consecutive folds), mean ± std over seeds. Group columns: mean over seeds; " +
                         "Avg/Std over groups (population std). Gain: points over <code>scratch</code> at the same label fraction.</p>");
         foreach (var f in figures.Where(f => File.Exists(f.PngPath)))
         {

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,6 +35,6 @@ public sealed class BottleneckIR : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return (shortcut_layer.forward(x) + res_layer.forward(x)).MoveToOuterDisposeScope();
+        return shortcut_layer.forward(x).add(res_layer.forward(x), RootedScalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,6 +37,6 @@ public sealed class IBasicBlock : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = bn3.forward(conv2.forward(prelu.forward(bn2.forward(conv1.forward(bn1.forward(x))))));
         var identity = downsample is null ? x : downsample.forward(x);
-        return (y + identity).MoveToOuterDisposeScope();
+        return y.add(identity, RootedScalars.One).MoveToOuterDisposeScope();
     }
 }

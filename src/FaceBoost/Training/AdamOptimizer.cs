@@ -10,14 +10,15 @@ public sealed class AdamOptimizer(IEnumerable<Parameter> parameters, double lear
 {
     protected override void Update(int index, Parameter p, Tensor grad)
     {
+        using var k = new KeptScalars();
         var m = Slot(index, "exp_avg", () => zeros_like(p));
         var v = Slot(index, "exp_avg_sq", () => zeros_like(p));
-        m.mul_(beta1).add_(grad, alpha: 1 - beta1);
-        v.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+        m.mul_(k[beta1]).add_(grad, alpha: k[1 - beta1]);
+        v.mul_(k[beta2]).addcmul_(grad, grad, value: k[1 - beta2]);
         var c1 = 1 - Math.Pow(beta1, Steps);
         var c2 = 1 - Math.Pow(beta2, Steps);
-        if (weightDecay > 0) p.mul_(1 - LearningRate * weightDecay);
-        var denom = (v / c2).sqrt_().add_(eps);
-        p.addcdiv_(m, denom, value: -LearningRate / c1);
+        if (weightDecay > 0) p.mul_(k[1 - LearningRate * weightDecay]);
+        var denom = v.div(k[c2]).sqrt_().add_(k[eps]);
+        p.addcdiv_(m, denom, value: k[-LearningRate / c1]);
     }
 }

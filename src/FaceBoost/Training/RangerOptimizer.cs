@@ -20,31 +20,32 @@ public sealed class RangerOptimizer(IEnumerable<Parameter> parameters, double le
             var dims = Enumerable.Range(1, (int)grad.dim() - 1).Select(d => (long)d).ToArray();
             grad = grad - grad.mean(dims, keepdim: true);
         }
+        using var k = new KeptScalars();
         var m = Slot(index, "exp_avg", () => zeros_like(p));
         var v = Slot(index, "exp_avg_sq", () => zeros_like(p));
         var slow = Slot(index, "slow_buffer", () => p.detach().clone());
-        v.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
-        m.mul_(beta1).add_(grad, alpha: 1 - beta1);
+        v.mul_(k[beta2]).addcmul_(grad, grad, value: k[1 - beta2]);
+        m.mul_(k[beta1]).add_(grad, alpha: k[1 - beta1]);
 
         // RAdam: the variance of the adaptive rate is only trusted once the SMA length exceeds 5.
         var beta2t = Math.Pow(beta2, Steps);
         var smaMax = 2 / (1 - beta2) - 1;
         var sma = smaMax - 2 * Steps * beta2t / (1 - beta2t);
-        if (weightDecay > 0) p.add_(p, alpha: -weightDecay * LearningRate);
+        if (weightDecay > 0) p.add_(p, alpha: k[-weightDecay * LearningRate]);
         if (sma > RectifyThreshold)
         {
             var r = Math.Sqrt((1 - beta2t) * (sma - 4) / (smaMax - 4) * (sma - 2) / sma * smaMax / (smaMax - 2));
             var stepSize = r / (1 - Math.Pow(beta1, Steps));
-            p.addcdiv_(m, v.sqrt().add_(eps), value: -stepSize * LearningRate);
+            p.addcdiv_(m, v.sqrt().add_(k[eps]), value: k[-stepSize * LearningRate]);
         }
         else
         {
-            p.add_(m, alpha: -LearningRate / (1 - Math.Pow(beta1, Steps)));
+            p.add_(m, alpha: k[-LearningRate / (1 - Math.Pow(beta1, Steps))]);
         }
 
         if (Steps % lookaheadSteps == 0)
         {
-            slow.add_(p - slow, alpha: lookaheadAlpha);
+            slow.add_(p - slow, alpha: k[lookaheadAlpha]);
             p.copy_(slow);
         }
     }

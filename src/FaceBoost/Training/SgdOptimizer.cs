@@ -38,10 +38,11 @@ public sealed class SgdOptimizer : IParameterOptimizer
             var g = p.grad;
             if (g is null || !p.requires_grad) continue;
             using var scope = NewDisposeScope();
-            var d = np.Decay && WeightDecay != 0 ? g.add(p, WeightDecay) : g;
+            using var k = new KeptScalars();
+            var d = np.Decay && WeightDecay != 0 ? g.add(p, k[WeightDecay]) : g;
             if (Momentum != 0)
             {
-                if (_momentum.TryGetValue(np.Name, out var buf)) buf.mul_(Momentum).add_(d);
+                if (_momentum.TryGetValue(np.Name, out var buf)) buf.mul_(k[Momentum]).add_(d);
                 else
                 {
                     buf = d.detach().clone().DetachFromDisposeScope();
@@ -49,7 +50,7 @@ public sealed class SgdOptimizer : IParameterOptimizer
                 }
                 d = buf;
             }
-            p.add_(d, -LearningRate);
+            p.add_(d, k[-LearningRate]);
         }
     }
 
