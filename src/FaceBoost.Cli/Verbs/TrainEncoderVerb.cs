@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceBoost.Distributed;
 using FaceBoost.Nets;
 using FaceBoost.Runtime;
 using FaceBoost.Training;
@@ -16,7 +17,8 @@ public sealed class TrainEncoderVerb : IVerb
         var data = new Option<string>("--data") { Description = "Folder of aligned face images (searched recursively; labels unused)", Required = true };
         var run = new Option<string>("--run") { Description = "Run folder (resumed if it holds a checkpoint)", DefaultValueFactory = _ => "runs/encoder" };
         var resolution = new Option<int>("--resolution") { Description = "Encoder input / loss size (paper 112; 32–64 on CPU)", DefaultValueFactory = _ => 64 };
-        var batch = new Option<int>("--batch") { Description = "Batch size (paper 8)", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int>("--batch") { Description = "Global batch size (paper 8; under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 8 };
+        var micro = new Option<int>("--micro-batches") { Description = "Split each rank's batch into N chunks whose gradients accumulate", DefaultValueFactory = _ => 1 };
         var steps = new Option<int>("--steps") { Description = "Optimiser steps", DefaultValueFactory = _ => 1000 };
         var lr = new Option<double>("--lr") { Description = "Learning rate (paper 1e-4)", DefaultValueFactory = _ => 1e-4 };
         var optimizer = new Option<string>("--optimizer") { Description = "ranger (paper) or adam", DefaultValueFactory = _ => "ranger" };
@@ -34,7 +36,7 @@ public sealed class TrainEncoderVerb : IVerb
         var maxImages = new Option<int>("--max-images") { Description = "Use at most N images (0 = all)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 };
-        foreach (var o in new Option[] { generator, data, run, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, maxImages, seed, threads })
+        foreach (var o in new Option[] { generator, data, run, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, maxImages, seed, threads, micro })
             cmd.Options.Add(o);
         cmd.SetAction(pr =>
         {
@@ -43,33 +45,42 @@ public sealed class TrainEncoderVerb : IVerb
                 pr.GetValue(generator), pr.GetValue(data), pr.GetValue(run)!, pr.GetValue(resolution), pr.GetValue(batch), pr.GetValue(steps),
                 pr.GetValue(lr), pr.GetValue(optimizer)!, pr.GetValue(l2), pr.GetValue(perceptual), pr.GetValue(wnorm), pr.GetValue(lpips),
                 pr.GetValue(depth), pr.GetValue(mode)!, pr.GetValue(width), pr.GetValue(head), pr.GetValue(iterations),
-                pr.GetValue(gridEvery), pr.GetValue(ckptEvery), MaxImages: pr.GetValue(maxImages), Seed: pr.GetValue(seed));
+                pr.GetValue(gridEvery), pr.GetValue(ckptEvery), MaxImages: pr.GetValue(maxImages), Seed: pr.GetValue(seed), MicroBatches: pr.GetValue(micro));
             options.Validate();
-            using var g = FrozenStyleGenerator.Load(options.GeneratorCheckpoint!);
-            using var faces = FaceTensorSet.FromFolder(options.DataFolder!, options.Resolution, options.MaxImages);
-            foreach (var (file, reason) in faces.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {file}: {reason}");
-            AnsiConsole.MarkupLineInterpolated($"{faces.Count} faces at {options.Resolution} px; generator W+ {g.NumWs}×{g.WDim}; run {options.RunDir}");
-            var trainer = new EncoderTrainer(options, g, e => faces.Epoch(e, options.Batch, options.Seed));
-            EncoderRunResult? result = null;
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask("encoder", maxValue: options.Steps);
-                    result = trainer.Run(new Progress<EncoderStepStats>(s =>
-                    {
-                        task.Value = s.Step;
-                        task.Description = $"step {s.Step} l2 {s.L2:F4} perc {s.Perceptual:F4} {s.ImagesPerSecond:F1} img/s";
-                    }));
-                });
-            if (result!.StoppedOnNaN)
+            // Local (no libmpi) unless launched by mpirun; then this process is one rank of the job.
+            using var comm = Communicators.FromEnvironment();
+            try { options.ValidateParallel(comm.WorldSize); }
+            catch (ArgumentException e) { AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}"); return 2; }
+            return DataParallel.Run(comm, $"global batch {options.Batch} = {comm.WorldSize} × {options.Batch / comm.WorldSize}", reporting =>
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]non-finite loss at step {result.Steps + 1}: stopped; last good checkpoint kept[/] ({result.Checkpoint})");
-                return 3;
-            }
-            var last = result.Stats.Count > 0 ? result.Stats[^1] : null;
-            var tail = last is null ? "" : $", last l2 {last.L2:F4}";
-            AnsiConsole.MarkupLineInterpolated($"done: {result.Steps} steps, checkpoint {result.Checkpoint}{tail}");
-            return 0;
+                using var g = FrozenStyleGenerator.Load(options.GeneratorCheckpoint!);
+                using var faces = FaceTensorSet.FromFolder(options.DataFolder!, options.Resolution, options.MaxImages);
+                if (reporting)
+                    foreach (var (file, reason) in faces.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {file}: {reason}");
+                if (reporting) AnsiConsole.MarkupLineInterpolated($"{faces.Count} faces at {options.Resolution} px; generator W+ {g.NumWs}×{g.WDim}; run {options.RunDir}");
+                var trainer = new EncoderTrainer(options, g, e => faces.Epoch(e, options.Batch, options.Seed), comm);
+                if (!reporting) return trainer.Run().StoppedOnNaN ? 3 : 0;
+                EncoderRunResult? result = null;
+                AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("encoder", maxValue: options.Steps);
+                        result = trainer.Run(new Progress<EncoderStepStats>(s =>
+                        {
+                            task.Value = s.Step;
+                            task.Description = $"step {s.Step} l2 {s.L2:F4} perc {s.Perceptual:F4} {s.ImagesPerSecond:F1} img/s";
+                        }));
+                    });
+                if (result!.StoppedOnNaN)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]non-finite loss at step {result.Steps + 1}: stopped; last good checkpoint kept[/] ({result.Checkpoint})");
+                    return 3;
+                }
+                var last = result.Stats.Count > 0 ? result.Stats[^1] : null;
+                var tail = last is null ? "" : $", last l2 {last.L2:F4}";
+                AnsiConsole.MarkupLineInterpolated($"done: {result.Steps} steps, checkpoint {result.Checkpoint}{tail}");
+                return 0;
+            });
         });
         return cmd;
     }

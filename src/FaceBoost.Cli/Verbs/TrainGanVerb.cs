@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FaceBoost.Distributed;
 using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using Spectre.Console;
@@ -13,7 +14,7 @@ public sealed class TrainGanVerb : IVerb
         var cmd = new Command("train-gan", "Train a StyleGAN2-ADA generator on unlabeled aligned face images.");
         var data = new Option<string[]>("--data") { Description = "Image folders (recursive), image files or list files", Required = true, AllowMultipleArgumentsPerToken = true };
         var res = new Option<int>("--resolution") { Description = "Output resolution (power of 2, 32…256)", DefaultValueFactory = _ => 32 };
-        var batch = new Option<int>("--batch") { Description = "Batch size", DefaultValueFactory = _ => 16 };
+        var batch = new Option<int>("--batch") { Description = "Global batch size (under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 16 };
         var kimg = new Option<double>("--kimg") { Description = "Train until this many thousand images shown", DefaultValueFactory = _ => 20 };
         var lrG = new Option<float>("--lr-g") { DefaultValueFactory = _ => 0.002f };
         var lrD = new Option<float>("--lr-d") { DefaultValueFactory = _ => 0.0025f };
@@ -46,38 +47,56 @@ public sealed class TrainGanVerb : IVerb
                 R1Gamma: pr.GetValue(gamma), PlWeight: pr.GetValue(pl), Augment: !pr.GetValue(noAug), AdaTarget: pr.GetValue(adaTarget),
                 AdaKimg: pr.GetValue(adaKimg), SnapshotKimg: pr.GetValue(snap), SampleKimg: pr.GetValue(sampleEvery),
                 FdImages: pr.GetValue(fdImages), Seed: pr.GetValue(seed));
-            using var faces = FaceImageSet.Load(pr.GetValue(data)!, gOpts.Resolution, pr.GetValue(seed));
-            foreach (var s in faces.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {s}");
-            Console.WriteLine($"{faces.Count} images at {gOpts.Resolution}px; G NumWs {gOpts.NumWs}");
-            var fdPath = pr.GetValue(fdModel);
-            var features = fdPath is null ? FeatureExtractors.RandomConv() : FeatureExtractors.Onnx(fdPath);
-            var fd = new FrechetEvaluator(features, faces.Head(options.FdImages), fdPath is null ? "random-conv" : Path.GetFileName(fdPath), options.FdImages);
-            using var trainer = new GanTrainer(options, faces, fd);
-            if (pr.GetValue(resume) && trainer.TryResume())
-                Console.WriteLine($"resumed at {trainer.State.ImagesShown / 1000.0:F2} kimg, ada p {trainer.Ada.P:F3}");
-            using var cts = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-            try
+            // Local (no libmpi) unless launched by mpirun; then this process is one rank of the job.
+            using var comm = Communicators.FromEnvironment();
+            if (options.BatchSize % comm.WorldSize != 0)
             {
-                AnsiConsole.Progress().Start(ctx =>
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the global batch {options.BatchSize} does not split evenly over {comm.WorldSize} ranks");
+                return 2;
+            }
+            return DataParallel.Run(comm, $"global batch {options.BatchSize} = {comm.WorldSize} × {options.BatchSize / Math.Max(1, comm.WorldSize)}", reporting =>
+            {
+                using var faces = FaceImageSet.Load(pr.GetValue(data)!, gOpts.Resolution, pr.GetValue(seed));
+                if (reporting)
                 {
-                    var task = ctx.AddTask("train-gan", maxValue: options.TotalKimg);
-                    task.Value = trainer.State.ImagesShown / 1000.0;
-                    trainer.Run(new Progress<GanProgress>(p =>
+                    foreach (var s in faces.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {s}");
+                    Console.WriteLine($"{faces.Count} images at {gOpts.Resolution}px; G NumWs {gOpts.NumWs}");
+                }
+                var fdPath = pr.GetValue(fdModel);
+                FrechetEvaluator? fd = null;
+                if (comm.IsRoot) // only rank 0 measures
+                {
+                    var features = fdPath is null ? FeatureExtractors.RandomConv() : FeatureExtractors.Onnx(fdPath);
+                    fd = new FrechetEvaluator(features, faces.Head(options.FdImages), fdPath is null ? "random-conv" : Path.GetFileName(fdPath), options.FdImages);
+                }
+                using var trainer = new GanTrainer(options, faces, fd, comm);
+                if (pr.GetValue(resume) && trainer.TryResume() && reporting)
+                    Console.WriteLine($"resumed at {trainer.State.ImagesShown / 1000.0:F2} kimg, ada p {trainer.Ada.P:F3}");
+                using var cts = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+                try
+                {
+                    if (!reporting) { trainer.Run(null, cts.Token); return 0; }
+                    AnsiConsole.Progress().Start(ctx =>
                     {
-                        task.Value = p.Kimg;
-                        task.Description = $"kimg {p.Kimg:F2} G {p.LossG:F3} D {p.LossD:F3} p {p.AdaP:F3}" +
-                            (p.FrechetDistance is { } f ? $" FD {f:F3}" : "") + $" {p.ImagesPerSecond:F0} img/s";
-                    }), cts.Token);
-                });
-            }
-            catch (GanDivergedException e)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
-                return 3;
-            }
-            Console.WriteLine($"done: {trainer.State.ImagesShown / 1000.0:F2} kimg; FD at start {trainer.State.InitialFrechetDistance:F4}; see {trainer.StatsPath}");
-            return 0;
+                        var task = ctx.AddTask("train-gan", maxValue: options.TotalKimg);
+                        task.Value = trainer.State.ImagesShown / 1000.0;
+                        trainer.Run(new Progress<GanProgress>(p =>
+                        {
+                            task.Value = p.Kimg;
+                            task.Description = $"kimg {p.Kimg:F2} G {p.LossG:F3} D {p.LossD:F3} p {p.AdaP:F3}" +
+                                (p.FrechetDistance is { } f ? $" FD {f:F3}" : "") + $" {p.ImagesPerSecond:F0} img/s";
+                        }), cts.Token);
+                    });
+                }
+                catch (GanDivergedException e)
+                {
+                    if (reporting) AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+                    return 3;
+                }
+                Console.WriteLine($"done: {trainer.State.ImagesShown / 1000.0:F2} kimg; FD at start {trainer.State.InitialFrechetDistance:F4}; see {trainer.StatsPath}");
+                return 0;
+            });
         });
         return cmd;
     }

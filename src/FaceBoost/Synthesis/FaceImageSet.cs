@@ -84,13 +84,19 @@ public sealed class FaceImageSet : IDisposable
 
     /// <summary>Batch at training step `step`: images from position step·B of an endless sequence of seeded
     /// epoch permutations (optionally x-mirrored at random), so the same step always gets the same batch.</summary>
-    public Tensor GetBatch(long step, int batchSize)
+    public Tensor GetBatch(long step, int batchSize) => GetBatch(step, batchSize, 0, batchSize);
+
+    /// <summary>Positions [offset, offset + count) of the global batch of size <paramref name="globalBatch"/> at
+    /// <paramref name="step"/>: a data-parallel rank's slice, so the union of the ranks' slices is the single-process batch.</summary>
+    public Tensor GetBatch(long step, int globalBatch, int offset, int count)
     {
-        var idx = new long[batchSize];
-        var flips = new bool[batchSize];
-        for (var i = 0; i < batchSize; i++)
+        if (offset < 0 || count < 1 || offset + count > globalBatch)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"slice [{offset}, {offset + count}) is not inside a batch of {globalBatch}");
+        var idx = new long[count];
+        var flips = new bool[count];
+        for (var i = 0; i < count; i++)
         {
-            var pos = step * batchSize + i;
+            var pos = step * globalBatch + offset + i;
             var epoch = pos / Count;
             var perm = Permutation(epoch);
             var j = (int)(pos % Count);
@@ -111,10 +117,11 @@ public sealed class FaceImageSet : IDisposable
     {
         if (_perms.TryGetValue(epoch, out var p)) return p;
         if (_perms.Count > 4) _perms.Clear();
-        var rng = new Random(HashCode.Combine(Seed, epoch));
+        // HashCode.Combine is randomised per process: a resumed run (or another rank) would shuffle differently.
+        var rng = new FaceBoost.Data.SeededRandom(Seed, epoch);
         p = Enumerable.Range(0, Count).ToArray();
         rng.Shuffle(p);
-        for (var i = 0; i < p.Length; i++) p[i] = (p[i] << 1) | rng.Next(2);   // low bit: mirror
+        for (var i = 0; i < p.Length; i++) p[i] = (p[i] << 1) | rng.NextInt(2);   // low bit: mirror
         _perms[epoch] = p;
         return p;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FaceBoost.Distributed;
 using TorchSharp;
 using static TorchSharp.torch;
 using Adam = TorchSharp.Modules.Adam;
@@ -8,7 +9,10 @@ using Adam = TorchSharp.Modules.Adam;
 namespace FaceBoost.Synthesis;
 
 /// <summary>StyleGAN2-ADA training loop (phases as in stylegan2-ada-pytorch): G main, G path length (lazy),
-/// D main, D R1 (lazy); G EMA; ADA p update; stats.jsonl, sample grids, atomic resumable checkpoints.</summary>
+/// D main, D R1 (lazy); G EMA; ADA p update; stats.jsonl, sample grids, atomic resumable checkpoints.
+/// Data-parallel over an <see cref="ICommunicator"/> as stylegan2-ada does it: <see cref="GanTrainOptions.BatchSize"/>
+/// is the global batch, each rank draws its own latents and takes its slice of the global real batch, gradients
+/// (and the ADA/path-length statistics) are averaged every phase, and rank 0 alone measures, logs and checkpoints.</summary>
 public sealed class GanTrainer : IDisposable
 {
     public const string CheckpointFile = "checkpoint.fbgan";
@@ -20,6 +24,8 @@ public sealed class GanTrainer : IDisposable
     private readonly Tensor _sampleZ;
     private double _plMean;
     private readonly Accum _acc = new();
+    private readonly ICommunicator _comm;
+    private readonly GradientAllReducer _reducer;
 
     public StyleGenerator G { get; }
     public StyleGenerator GEma { get; }
@@ -29,9 +35,14 @@ public sealed class GanTrainer : IDisposable
     public string CheckpointPath => Path.Combine(_o.RunDir, CheckpointFile);
     public string StatsPath => Path.Combine(_o.RunDir, "stats.jsonl");
 
-    public GanTrainer(GanTrainOptions options, FaceImageSet data, FrechetEvaluator? frechet = null)
+    /// <param name="communicator">Peers to train with (the caller owns it); null = a single process.</param>
+    public GanTrainer(GanTrainOptions options, FaceImageSet data, FrechetEvaluator? frechet = null, ICommunicator? communicator = null)
     {
         options.Validate();
+        _comm = communicator ?? LocalCommunicator.Instance;
+        if (options.BatchSize % _comm.WorldSize != 0)
+            throw new ArgumentException($"the global batch {options.BatchSize} does not split evenly over {_comm.WorldSize} ranks");
+        _reducer = new GradientAllReducer(_comm);
         FaceBoost.Runtime.TorchRuntime.Initialize();
         if (data.Resolution != options.Generator.Resolution)
             throw new ArgumentException($"data resolution {data.Resolution} differs from generator resolution {options.Generator.Resolution}");
@@ -49,7 +60,17 @@ public sealed class GanTrainer : IDisposable
         Ada = new AdaptiveAugment(options.AdaTarget, options.AdaInterval, options.AdaKimg);
         _sampleZ = LatentSeeds.Z(Enumerable.Range(0, options.SampleGridSize), options.Generator.ZDim);
         State = new GanTrainState(0, 0, 0, 0, 0, 0);
+        if (_comm.WorldSize > 1)
+        {
+            // Same seed gives the same initial weights already; broadcasting makes it a guarantee. Then each rank
+            // needs its own latents, noise and augmentations, or the ranks would just repeat one another's work.
+            _reducer.BroadcastFromRoot(G); _reducer.BroadcastFromRoot(D); _reducer.BroadcastFromRoot(GEma);
+            if (_comm.Rank > 0) torch.manual_seed(options.Seed + 1_000_003L * _comm.Rank);
+        }
     }
+
+    /// <summary>This rank's share of the global batch.</summary>
+    private int RankBatch => _o.BatchSize / _comm.WorldSize;
 
     /// <summary>Adam with the lazy-regularisation correction: lr·k/(k+1), β^(k/(k+1)) for interval k.</summary>
     private static Adam MakeAdam(IEnumerable<TorchSharp.Modules.Parameter> ps, double lr, int regInterval)
@@ -65,9 +86,11 @@ public sealed class GanTrainer : IDisposable
         if (!File.Exists(CheckpointPath)) return false;
         State = GanCheckpoint.LoadTraining(CheckpointPath, GEma, G, D, _optG, _optD);
         Ada.P = State.AdaP;
-        Ada.PendingSigns = (State.AdaSignSum, State.AdaSignCount);
+        // Every rank loads rank 0's checkpoint; the pending ADA signs are rank 0's partial sums, so the others start
+        // theirs from zero (they are summed over ranks when p is next adjusted).
+        Ada.PendingSigns = _comm.IsRoot ? (State.AdaSignSum, State.AdaSignCount) : (0, 0);
         _plMean = State.PlMean;
-        if (File.Exists(StatsPath))
+        if (_comm.IsRoot && File.Exists(StatsPath))
         {
             var kimg = State.ImagesShown / 1000.0;
             var keep = File.ReadAllLines(StatsPath).Where(l =>
@@ -79,8 +102,10 @@ public sealed class GanTrainer : IDisposable
         return true;
     }
 
+    /// <summary>Writes the checkpoint (rank 0 only; the others keep training state in memory).</summary>
     public void SaveCheckpoint()
     {
+        if (!_comm.IsRoot) return;
         State = State with { AdaP = Ada.P, PlMean = _plMean, AdaSignSum = Ada.PendingSigns.Sum, AdaSignCount = Ada.PendingSigns.Count };
         GanCheckpoint.Save(CheckpointPath, GEma, new GanCheckpoint.Training(G, D, _optG, _optD, State));
     }
@@ -88,14 +113,18 @@ public sealed class GanTrainer : IDisposable
     /// <summary>Trains until TotalKimg (continuing the kimg counter of a resumed run).</summary>
     public GanTrainState Run(IProgress<GanProgress>? progress = null, CancellationToken ct = default)
     {
-        Directory.CreateDirectory(_o.RunDir);
-        var optionsPath = Path.Combine(_o.RunDir, "options.json");
-        if (!File.Exists(optionsPath))
-            File.WriteAllText(optionsPath, JsonSerializer.Serialize(_o, new JsonSerializerOptions { WriteIndented = true }));
+        var root = _comm.IsRoot;
+        if (root)
+        {
+            Directory.CreateDirectory(_o.RunDir);
+            var optionsPath = Path.Combine(_o.RunDir, "options.json");
+            if (!File.Exists(optionsPath))
+                File.WriteAllText(optionsPath, JsonSerializer.Serialize(_o, new JsonSerializerOptions { WriteIndented = true }));
+        }
         var total = (long)(_o.TotalKimg * 1000);
         if (State.Step == 0)
         {
-            double? fd0 = _fd?.Measure(GEma);
+            double? fd0 = root ? _fd?.Measure(GEma) : null;
             State = State with { InitialFrechetDistance = fd0 };
             WriteStats(new JsonObject { ["kimg"] = 0.0, ["step"] = 0, ["fd"] = fd0, ["fd_features"] = _fd?.FeatureName, ["ada_p"] = 0.0 });
             SaveSamples(0);
@@ -116,7 +145,8 @@ public sealed class GanTrainer : IDisposable
                 var ips = imagesSinceLog / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                 if (State.ImagesShown >= State.NextSnapshotImages || done)
                 {
-                    fd = _fd?.Measure(GEma);
+                    fd = root ? _fd?.Measure(GEma) : null;
+                    CheckReplicas();
                 }
                 var line = _acc.Flush(State, Ada, _plMean, fd, ips);
                 WriteStats(line);
@@ -141,10 +171,18 @@ public sealed class GanTrainer : IDisposable
         return State;
     }
 
-    /// <summary>One optimisation step over all phases (one batch of images shown).</summary>
+    /// <summary>Fails on every rank if any rank's G, D or G_ema parameters have drifted from rank 0's.</summary>
+    public void CheckReplicas()
+    {
+        ReplicaConsistency.Check(_comm, G, "G");
+        ReplicaConsistency.Check(_comm, D, "D");
+        ReplicaConsistency.Check(_comm, GEma, "G_ema");
+    }
+
+    /// <summary>One optimisation step over all phases (one global batch of images shown).</summary>
     public void Step()
     {
-        var b = _o.BatchSize;
+        var b = RankBatch;
         var step = State.Step;
         G.train(); D.train();
         Func<Tensor, Tensor>? aug = _o.Augment ? Ada.Apply : null;
@@ -152,7 +190,7 @@ public sealed class GanTrainer : IDisposable
 
         // G main: non-saturating logistic through a frozen D.
         SetRequiresGrad(D, false);
-        Phase(_optG, "loss_g", "G loss", () =>
+        Phase(_optG, G, "loss_g", "G loss", () =>
         {
             var fake = G.Synthesis(MapWithMixing(randn(b, _o.Generator.ZDim), updateAverage: true), NoiseMode.Random);
             var loss = StyleGanLoss.GeneratorLogistic(D.forward(Aug(fake)));
@@ -162,12 +200,12 @@ public sealed class GanTrainer : IDisposable
         // G path-length regularisation (lazy, half batch).
         if (_o.PlWeight > 0 && step % _o.PlInterval == 0)
         {
-            Phase(_optG, "pl_penalty", "path-length penalty", () =>
+            Phase(_optG, G, "pl_penalty", "path-length penalty", () =>
             {
                 var pb = Math.Max(1, b / _o.PlBatchShrink);
                 var ws = MapWithMixing(randn(pb, _o.Generator.ZDim), updateAverage: false);
                 var lengths = StyleGanLoss.PathLengths(G, ws, NoiseMode.Random);
-                _plMean += (lengths.mean().ToDouble() - _plMean) * _o.PlDecay;
+                _plMean += (MeanOverRanks(lengths.mean().ToDouble()) - _plMean) * _o.PlDecay;
                 var penalty = StyleGanLoss.PathLengthPenalty(lengths, _plMean).mean();
                 return (penalty * (_o.PlWeight * _o.PlInterval), penalty);
             });
@@ -175,8 +213,8 @@ public sealed class GanTrainer : IDisposable
 
         // D main on detached fakes and reals.
         SetRequiresGrad(D, true);
-        using var real = _data.GetBatch(step, b);
-        Phase(_optD, "loss_d", "D loss", () =>
+        using var real = _data.GetBatch(step, _o.BatchSize, _comm.Rank * b, b);
+        Phase(_optD, D, "loss_d", "D loss", () =>
         {
             Tensor fake;
             using (no_grad()) fake = G.Synthesis(MapWithMixing(randn(b, _o.Generator.ZDim), updateAverage: false), NoiseMode.Random);
@@ -192,7 +230,7 @@ public sealed class GanTrainer : IDisposable
         // D R1 on reals (lazy).
         if (_o.R1Gamma > 0 && step % _o.R1Interval == 0)
         {
-            Phase(_optD, "r1_penalty", "R1 penalty", () =>
+            Phase(_optD, D, "r1_penalty", "R1 penalty", () =>
             {
                 var (penalty, _) = StyleGanLoss.R1Penalty(D, real, aug);
                 return (penalty.mean() * (_o.R1Gamma / 2 * _o.R1Interval), penalty.mean());
@@ -200,24 +238,51 @@ public sealed class GanTrainer : IDisposable
         }
 
         UpdateEma();
-        if (_o.Augment) Ada.MaybeAdjust(step, b);
-        State = State with { Step = step + 1, ImagesShown = State.ImagesShown + b, AdaP = Ada.P, PlMean = _plMean,
+        if (_o.Augment)
+        {
+            // p follows the sign of D's real logits over the global batch: sum the pending counts before adjusting.
+            if (_comm.WorldSize > 1 && (step + 1) % Ada.Interval == 0)
+            {
+                var (sum, count) = Ada.PendingSigns;
+                Span<double> buf = [sum, count];
+                _comm.AllReduceSum(buf);
+                Ada.PendingSigns = (buf[0], (long)buf[1]);
+            }
+            Ada.MaybeAdjust(step, _o.BatchSize);
+        }
+        State = State with { Step = step + 1, ImagesShown = State.ImagesShown + _o.BatchSize, AdaP = Ada.P, PlMean = _plMean,
             AdaSignSum = Ada.PendingSigns.Sum, AdaSignCount = Ada.PendingSigns.Count };
     }
 
-    /// <summary>Loss, backward and optimizer step. The dispose scope covers only the graph: Adam creates its
-    /// moment tensors lazily in step(), so step() must run outside it or the state would be freed.</summary>
-    private void Phase(Adam opt, string stat, string what, Func<(Tensor Loss, Tensor Logged)> compute)
+    /// <summary>Loss, backward, gradient average over ranks and optimizer step. The dispose scope covers only the
+    /// graph: Adam creates its moment tensors lazily in step(), so step() must run outside it or the state would be
+    /// freed. The loss values are averaged over ranks before the finiteness check, so all ranks stop together.</summary>
+    private void Phase(Adam opt, nn.Module trained, string stat, string what, Func<(Tensor Loss, Tensor Logged)> compute)
     {
         using (NewDisposeScope())
         {
             var (loss, logged) = compute();
-            _acc.Add(stat, CheckFinite(logged, what));
-            CheckFinite(loss, what);
+            Span<double> values = [logged.ToDouble(), loss.ToDouble()];
+            if (_comm.WorldSize > 1)
+            {
+                _comm.AllReduceSum(values);
+                values[0] /= _comm.WorldSize; values[1] /= _comm.WorldSize;
+            }
+            _acc.Add(stat, CheckFinite(values[0], what));
+            CheckFinite(values[1], what);
             opt.zero_grad();
             loss.backward();
+            _reducer.AverageGradients(trained.parameters());
         }
         opt.step();
+    }
+
+    private double MeanOverRanks(double value)
+    {
+        if (_comm.WorldSize == 1) return value;
+        Span<double> buf = [value];
+        _comm.AllReduceSum(buf);
+        return buf[0] / _comm.WorldSize;
     }
 
     private Tensor MapWithMixing(Tensor z, bool updateAverage)
@@ -246,9 +311,8 @@ public sealed class GanTrainer : IDisposable
         }
     }
 
-    private double CheckFinite(Tensor loss, string what)
+    private double CheckFinite(double v, string what)
     {
-        var v = loss.ToDouble();
         if (!double.IsFinite(v))
             throw new GanDivergedException($"{what} became {v} at step {State.Step} ({State.ImagesShown / 1000.0:F2} kimg); " +
                 $"training stopped, last good checkpoint kept at {CheckpointPath}");
@@ -262,6 +326,7 @@ public sealed class GanTrainer : IDisposable
 
     private void SaveSamples(long images)
     {
+        if (!_comm.IsRoot) return;
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var imgs = GEma.Forward(_sampleZ);
@@ -270,6 +335,7 @@ public sealed class GanTrainer : IDisposable
 
     private void WriteStats(JsonObject line)
     {
+        if (!_comm.IsRoot) return;
         File.AppendAllText(StatsPath, line.ToJsonString() + "\n");
     }
 

@@ -11,6 +11,8 @@ namespace FaceBoost.Training;
 /// <param name="Optimizer">"ranger" (paper) or "adam".</param>
 /// <param name="LpipsWeights">PyTorch LPIPS-AlexNet state dict(s); without them the perceptual term is 1 − MS-SSIM.</param>
 /// <param name="Iterations">ReStyle passes (paper 1).</param>
+/// <param name="MicroBatches">Split each rank's batch into this many chunks whose gradients accumulate (BatchNorm
+/// then sees chunk statistics, as data-parallel ranks do; also lowers peak memory).</param>
 public sealed record EncoderTrainOptions(
     string? GeneratorCheckpoint,
     string? DataFolder,
@@ -34,9 +36,17 @@ public sealed record EncoderTrainOptions(
     int LogEvery = 10,
     int MaxImages = 0,
     int Seed = 0,
-    bool Resume = true)
+    bool Resume = true,
+    int MicroBatches = 1)
 {
     public ReconstructionWeights Weights => new(L2Weight, PerceptualWeight, WNormWeight);
+
+    /// <summary>Checks that the global batch splits over <paramref name="worldSize"/> ranks and then into micro-batches.</summary>
+    public void ValidateParallel(int worldSize)
+    {
+        if (worldSize < 1 || Batch % worldSize != 0 || Batch / worldSize % MicroBatches != 0)
+            throw new ArgumentException($"the global batch {Batch} must split evenly over {worldSize} ranks and then into {MicroBatches} micro-batches");
+    }
 
     public PspEncoderOptions EncoderFor(int numWs, int wDim) =>
         new(NumLayers, Mode, Width, Resolution, numWs, wDim, Head);
@@ -44,6 +54,8 @@ public sealed record EncoderTrainOptions(
     public void Validate()
     {
         if (Batch < 1) throw new ArgumentException($"batch must be ≥ 1, got {Batch}");
+        if (MicroBatches < 1 || Batch % MicroBatches != 0)
+            throw new ArgumentException($"micro-batches must be ≥ 1 and divide the batch {Batch}, got {MicroBatches}");
         if (Steps < 1) throw new ArgumentException($"steps must be ≥ 1, got {Steps}");
         if (Optimizer is not ("ranger" or "adam")) throw new ArgumentException($"optimizer must be ranger or adam, got '{Optimizer}'");
         if (Iterations < 1) throw new ArgumentException($"iterations must be ≥ 1, got {Iterations}");

@@ -68,7 +68,7 @@ public sealed class FaceTensorSet : IDisposable
         if (batch < 1) throw new ArgumentException($"batch must be ≥ 1, got {batch}");
         var n = (int)Count;
         var order = Enumerable.Range(0, n).ToArray();
-        new Random(HashCode.Combine(seed, epoch)).Shuffle(order);
+        new FaceBoost.Data.SeededRandom(seed, epoch).Shuffle(order); // process-independent (not HashCode.Combine)
         var effective = Math.Min(batch, n);
         for (var start = 0; start + effective <= n; start += effective)
         {

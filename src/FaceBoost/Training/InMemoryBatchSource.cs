@@ -39,7 +39,7 @@ public sealed class InMemoryBatchSource : ITrainBatchSource, IDisposable
     public int[] Order(int epoch)
     {
         var order = Enumerable.Range(0, _labels.Length).ToArray();
-        new Random(HashCode.Combine(_seed, epoch, 0x5eed)).Shuffle(order);
+        new FaceBoost.Data.SeededRandom(_seed, epoch, 0x5eed).Shuffle(order); // process-independent (not HashCode.Combine)
         return order;
     }
 
@@ -59,8 +59,8 @@ public sealed class InMemoryBatchSource : ITrainBatchSource, IDisposable
         var images = _images.index_select(0, tensor(idx.Select(i => (long)i).ToArray()));
         if (_flip)
         {
-            var rng = new Random(HashCode.Combine(_seed, epoch, b, 0xf11b));
-            var flips = idx.Select(_ => rng.Next(2) == 1).ToArray();
+            var rng = new FaceBoost.Data.SeededRandom(_seed, epoch, b, 0xf11b);
+            var flips = idx.Select(_ => rng.NextInt(2) == 1).ToArray();
             if (flips.Any(f => f))
             {
                 var mask = tensor(flips).view(-1, 1, 1, 1);
