@@ -54,9 +54,10 @@ public static class TensorImages
         if (x.dim() != 4 || (x.shape[1] != 3 && x.shape[1] != 1))
             throw new ArgumentException($"expected a C×H×W or N×C×H×W tensor with C = 1 or 3, got shape [{string.Join(", ", t.shape)}]", nameof(t));
         if (x.shape[1] == 1) x = x.expand(-1, 3, -1, -1);
-        x = x.to(ScalarType.Float32).cpu().mul(std).add(mean).clamp(0, 1).contiguous();
+        x = x.to(ScalarType.Float32).cpu().contiguous();
         int n = (int)x.shape[0], h = (int)x.shape[2], w = (int)x.shape[3];
-        var all = x.data<float>().ToArray();
+        // Un-normalised in managed code (no implicit Scalar, which a GC finalizer can free mid-op).
+        var all = FaceBoost.Training.TensorImages.ScaleShift(x.data<float>().ToArray(), std, mean, 0f, 1f);
         var result = new RgbImage[n];
         int per = 3 * h * w;
         for (int i = 0; i < n; i++) result[i] = new RgbImage(w, h, all.AsSpan(i * per, per).ToArray());

@@ -49,7 +49,8 @@ public static class FeatureExtractors
             using (NewDisposeScope())
             {
                 var x = nn.functional.interpolate(images.to(ScalarType.Float32).cpu(), size: [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
-                pixels = (x.clamp(-1, 1) * (127.5 / 128)).contiguous().data<float>().ToArray();
+                pixels = FaceBoost.Training.TensorImages.ScaleShift(x.contiguous().data<float>().ToArray(), 1f, 0f, -1f, 1f);
+                for (var i = 0; i < pixels.Length; i++) pixels[i] *= (float)(127.5 / 128);
             }
             var n = (int)images.shape[0];
             var per = 3 * size * size;
@@ -85,9 +86,9 @@ public static class FeatureExtractors
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var x = ((images.detach().to(ScalarType.Float32).cpu() + 1) / 2).clamp(0, 1).contiguous();
+        var x = images.detach().to(ScalarType.Float32).cpu().contiguous();
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
-        var all = x.data<float>().ToArray();
+        var all = FaceBoost.Training.TensorImages.ScaleShift(x.data<float>().ToArray(), 0.5f, 0.5f, 0f, 1f);
         var list = new List<RgbImage>((int)n);
         var per = (int)(3 * h * w);
         for (var i = 0; i < n; i++) list.Add(new RgbImage((int)w, (int)h, all.AsSpan(i * per, per).ToArray()));

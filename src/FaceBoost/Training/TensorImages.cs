@@ -10,10 +10,9 @@ public static class TensorImages
     /// <summary>1×3×H×W in [-1, 1].</summary>
     public static Tensor FromImage(RgbImage img)
     {
-        // A scope even for one chained line: outside any scope the temporaries are reachable from nothing while
-        // libtorch still works on them, and a GC finalizer freeing one mid-op crashed pool loading.
-        using var scope = NewDisposeScope();
-        return tensor(img.Pixels, new long[] { 1, 3, img.Height, img.Width }).mul(2.0).sub(1.0).MoveToOuterDisposeScope();
+        // Scaled in managed code: an implicit Scalar (`x.sub(1.0)`) is reachable from nothing once its handle reaches
+        // libtorch, and a GC finalizer freeing it mid-op crashed pool loading ("Unknown scalar type").
+        return tensor(ScaleShift(img.Pixels, 2f, -1f, float.NegativeInfinity, float.PositiveInfinity), new long[] { 1, 3, img.Height, img.Width });
     }
 
     /// <summary>3×H×W (or 1×3×H×W) in [-1, 1] → image, clamped.</summary>
@@ -22,8 +21,16 @@ public static class TensorImages
         if (t.dim() == 4) t = t[0];
         if (t.dim() != 3 || t.shape[0] != 3) throw new ArgumentException($"expected a 3×H×W image tensor, got [{string.Join(",", t.shape)}]");
         using var scope = NewDisposeScope();
-        var pixels = ((t.detach().cpu().to(float32) + 1) / 2).clamp(0, 1).contiguous().data<float>().ToArray();
-        return new RgbImage((int)t.shape[2], (int)t.shape[1], pixels);
+        var raw = t.detach().cpu().to(float32).contiguous().data<float>().ToArray();
+        return new RgbImage((int)t.shape[2], (int)t.shape[1], ScaleShift(raw, 0.5f, 0.5f, 0f, 1f));
+    }
+
+    /// <summary>v·scale + shift, clamped to [lo, hi], in a new array (managed: no Scalar crosses into libtorch).</summary>
+    public static float[] ScaleShift(ReadOnlySpan<float> values, float scale, float shift, float lo, float hi)
+    {
+        var r = new float[values.Length];
+        for (var i = 0; i < r.Length; i++) r[i] = Math.Clamp(values[i] * scale + shift, lo, hi);
+        return r;
     }
 
     /// <summary>Centre square crop then area resize to size×size (aligned faces are often taller than wide).</summary>
