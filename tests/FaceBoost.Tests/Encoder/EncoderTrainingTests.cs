@@ -45,6 +45,8 @@ public sealed class EncoderTrainingTests
 
         var first = new EncoderTrainer(TinyRun(run, 1), g, e => faces.Epoch(e, 8, 1)).Run();
         var before = ReconstructionError(first.Checkpoint, g, probe);
+        // As if the process had logged step 5 after its last checkpoint (step 1) and was then killed.
+        File.AppendAllText(Path.Combine(run, "stats.jsonl"), "{\"step\":5,\"epoch\":0,\"l2\":9}\n");
         var result = new EncoderTrainer(TinyRun(run, 80), g, e => faces.Epoch(e, 8, 1)).Run(); // resumes at step 1
         var after = ReconstructionError(result.Checkpoint, g, probe);
 
@@ -54,6 +56,8 @@ public sealed class EncoderTrainingTests
         var lines = File.ReadAllLines(Path.Combine(run, "stats.jsonl"));
         Assert.True(lines.Length >= 16);
         Assert.Contains("\"images_per_second\"", lines[^1]);
+        var steps = lines.Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!["step"]!.GetValue<int>()).ToList();
+        Assert.True(steps.Zip(steps.Skip(1)).All(p => p.Second > p.First), $"stats steps repeat after resume: {string.Join(",", steps)}");
         Assert.True(File.Exists(Path.Combine(run, "average.png")));
         Assert.True(File.Exists(Path.Combine(run, "grids", "step000080.png")));
         Assert.True(File.Exists(Path.Combine(run, "options.json")));
