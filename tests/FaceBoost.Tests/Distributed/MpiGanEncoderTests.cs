@@ -24,8 +24,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
     {
         var orl = SharedData.Require("data", "orl");
         MpiRun.RequireMpirun();
-        var root = Directory.CreateTempSubdirectory("faceboost-dist-gan-").FullName;
-        try
+        MpiRun.InTempFolder("faceboost-dist-gan-", root =>
         {
             var mpiDir = Path.Combine(root, "mpi");
             var mpi = MpiRun.Run(MpiRun.Cli(GanArgs(orl, mpiDir, 0.096), 2), Limit);
@@ -44,11 +43,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             Assert.Equal(0.144, last["kimg"]!.GetValue<double>(), 6);
             Assert.Equal(18, last["step"]!.GetValue<int>());
             log.WriteLine($"train-gan under mpirun -np 2: {mpi.Elapsed.TotalSeconds:0.0} s, resumed run {resumed.Elapsed.TotalSeconds:0.0} s; last line {last.ToJsonString()}");
-        }
-        finally
-        {
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
-        }
+        });
     }
 
     /// <summary>Largest |a − b| over the encoders' trained parameters (BatchNorm running statistics are buffers and
@@ -76,8 +71,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
     {
         var orl = SharedData.Require("data", "orl");
         MpiRun.RequireMpirun();
-        var root = Directory.CreateTempSubdirectory("faceboost-dist-enc-").FullName;
-        try
+        MpiRun.InTempFolder("faceboost-dist-enc-", root =>
         {
             // A (barely trained) generator to invert: the encoder's equality does not depend on its quality.
             var ganDir = Path.Combine(root, "gan");
@@ -112,10 +106,6 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             // Measured 2026-11-29: exactly 0 (the all-reduce of 2 summands is exact); bound for other MPI builds.
             Assert.True(max < 1e-5, $"max |Δw| {max:E2} at {worst}");
             Assert.True(bn > max, $"the BatchNorm-statistics difference ({bn:E2}) should exceed the summation-order one ({max:E2})");
-        }
-        finally
-        {
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
-        }
+        });
     }
 }

@@ -33,6 +33,17 @@ internal static class MpiRun
         return psi;
     }
 
+    /// <summary>Runs <paramref name="body"/> with a fresh temporary folder, deleted afterwards (best effort).</summary>
+    public static void InTempFolder(string prefix, Action<string> body)
+    {
+        var root = Directory.CreateTempSubdirectory(prefix).FullName;
+        try { body(root); }
+        finally
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
+    }
+
     public sealed record Outcome(int ExitCode, string Output, TimeSpan Elapsed, bool TimedOut);
 
     /// <summary>Runs to completion (or kills the tree after <paramref name="limit"/>), capturing stdout+stderr.</summary>

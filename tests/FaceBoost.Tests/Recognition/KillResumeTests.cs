@@ -37,8 +37,7 @@ public sealed class KillResumeTests(ITestOutputHelper log)
     public void RecognitionKilledMidEpochResumesToIdenticalWeights()
     {
         var orl = SharedData.Require("data", "orl");
-        var root = Directory.CreateTempSubdirectory("faceboost-kill-").FullName;
-        try
+        MpiRun.InTempFolder("faceboost-kill-", root =>
         {
             string[] Args(string dir) =>
             [
@@ -71,19 +70,14 @@ public sealed class KillResumeTests(ITestOutputHelper log)
                 foreach (var t in a.Values.Concat(b.Values)) t.Dispose();
             }
             log.WriteLine($"killed after {ran.TotalSeconds:0.0} s, resumed from {latest}: all {a.Count} tensors bit-identical to the uninterrupted run");
-        }
-        finally
-        {
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
-        }
+        });
     }
 
     [SkippableFact]
     public void GanKilledAfterASnapshotResumesTheCounterAndTheLog()
     {
         var orl = SharedData.Require("data", "orl");
-        var root = Directory.CreateTempSubdirectory("faceboost-kill-gan-").FullName;
-        try
+        MpiRun.InTempFolder("faceboost-kill-gan-", root =>
         {
             var dir = Path.Combine(root, "gan");
             string[] args =
@@ -103,10 +97,6 @@ public sealed class KillResumeTests(ITestOutputHelper log)
             log.WriteLine($"stats kimg after kill + resume: {string.Join(", ", kimgs)}");
             Assert.Equal(0.4, kimgs[^1], 6);
             for (var i = 1; i < kimgs.Count; i++) Assert.True(kimgs[i] > kimgs[i - 1], $"stats.jsonl is not increasing at line {i + 1}: {string.Join(", ", kimgs)}");
-        }
-        finally
-        {
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
-        }
+        });
     }
 }
