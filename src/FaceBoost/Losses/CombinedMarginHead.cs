@@ -13,6 +13,12 @@ public sealed class CombinedMarginHead : ClassifierHead
 #pragma warning disable IDE1006
     private readonly Parameter weight;
 #pragma warning restore IDE1006
+    // Every constant of the forward pass as a Scalar held by this head: an implicit double → Scalar temporary is
+    // referenced by nothing once its handle reaches libtorch, and a GC finalizer can free it mid-op. add() gets its
+    // alpha explicitly: the one-argument form creates an implicit alpha = 1 itself (sub() passes none).
+    private readonly Scalar _one = 1.0.ToScalar(), _minusOne = (-1.0).ToScalar(), _zero = 0.0.ToScalar(), _sinFloor = 1e-6.ToScalar();
+    private readonly Scalar _acosLo = (-1 + 1e-7).ToScalar(), _acosHi = (1 - 1e-7).ToScalar();
+    private readonly Scalar _scale, _m1, _m2, _m3, _cosM, _sinM, _threshold, _fallback;
 
     public CombinedMarginHead(int embeddingSize, int numClasses, double s, double m1, double m2, double m3, bool easyMargin = false)
         : base(nameof(CombinedMarginHead), embeddingSize, numClasses)
@@ -20,6 +26,9 @@ public sealed class CombinedMarginHead : ClassifierHead
         if (s <= 0) throw new ArgumentException($"scale s must be positive, got {s}");
         if (m1 < 1 || m2 < 0 || m3 < 0 || m2 >= Math.PI / 2) throw new ArgumentException($"margins need m1 ≥ 1, 0 ≤ m2 < π/2, m3 ≥ 0; got ({m1}, {m2}, {m3})");
         Scale = s; M1 = m1; M2 = m2; M3 = m3; EasyMargin = easyMargin;
+        _scale = s.ToScalar(); _m1 = m1.ToScalar(); _m2 = m2.ToScalar(); _m3 = m3.ToScalar();
+        _cosM = Math.Cos(m2).ToScalar(); _sinM = Math.Sin(m2).ToScalar();
+        _threshold = Math.Cos(Math.PI - m2).ToScalar(); _fallback = (Math.Sin(Math.PI - m2) * m2).ToScalar();
         weight = new Parameter(torch.normal(0, 0.01, [numClasses, embeddingSize]));
         RegisterComponents();
     }
@@ -39,12 +48,12 @@ public sealed class CombinedMarginHead : ClassifierHead
 
     /// <summary>Cosines between L2-normalised embeddings and class centres (N×K).</summary>
     public Tensor Cosine(Tensor embeddings) =>
-        nn.functional.linear(nn.functional.normalize(embeddings, dim: 1), nn.functional.normalize(weight, dim: 1)).clamp(-1, 1);
+        nn.functional.linear(nn.functional.normalize(embeddings, dim: 1), nn.functional.normalize(weight, dim: 1)).clamp(_minusOne, _one);
 
     public override Tensor PlainLogits(Tensor embeddings)
     {
         using var scope = NewDisposeScope();
-        return (Cosine(embeddings) * Scale).MoveToOuterDisposeScope();
+        return Cosine(embeddings).mul(_scale).MoveToOuterDisposeScope();
     }
 
     public override Tensor forward(Tensor embeddings, Tensor labels)
@@ -59,22 +68,22 @@ public sealed class CombinedMarginHead : ClassifierHead
         {
             // cos(θ + m) = cos θ cos m − sin θ sin m
             // clamp away from 0: at cos θ = ±1 the sqrt gradient is infinite and turns into NaN through torch.where.
-            var sin = (1 - target * target).clamp_min(1e-6).sqrt();
-            var cosThetaM = target * Math.Cos(M2) - sin * Math.Sin(M2);
+            var sin = target.mul(target).neg().add(_one, _one).clamp_min(_sinFloor).sqrt();
+            var cosThetaM = target.mul(_cosM).sub(sin.mul(_sinM));
             final = EasyMargin
-                ? torch.where(target > 0, cosThetaM, target)
-                : torch.where(target > Math.Cos(Math.PI - M2), cosThetaM, target - Math.Sin(Math.PI - M2) * M2);
+                ? torch.where(target.gt(_zero), cosThetaM, target)
+                : torch.where(target.gt(_threshold), cosThetaM, target.sub(_fallback));
         }
         else if (M1 == 1 && M2 == 0)
         {
-            final = target - M3;
+            final = target.sub(_m3);
         }
         else
         {
-            var theta = target.clamp(-1 + 1e-7, 1 - 1e-7).acos();
-            final = (theta * M1 + M2).cos() - M3;
+            var theta = target.clamp(_acosLo, _acosHi).acos();
+            final = theta.mul(_m1).add(_m2, _one).cos().sub(_m3);
         }
-        var logits = cos.scatter(1, idx, final) * Scale;
+        var logits = cos.scatter(1, idx, final).mul(_scale);
         return logits.MoveToOuterDisposeScope();
     }
 }
