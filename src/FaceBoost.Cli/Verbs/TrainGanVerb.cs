@@ -49,12 +49,9 @@ public sealed class TrainGanVerb : IVerb
                 FdImages: pr.GetValue(fdImages), Seed: pr.GetValue(seed));
             // Local (no libmpi) unless launched by mpirun; then this process is one rank of the job.
             using var comm = Communicators.FromEnvironment();
-            if (options.BatchSize % comm.WorldSize != 0)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the global batch {options.BatchSize} does not split evenly over {comm.WorldSize} ranks");
-                return 2;
-            }
-            return DataParallel.Run(comm, $"global batch {options.BatchSize} = {comm.WorldSize} × {options.BatchSize / Math.Max(1, comm.WorldSize)}", reporting =>
+            try { options.ValidateParallel(comm.WorldSize); }
+            catch (ArgumentException e) { AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}"); return 2; }
+            return DataParallel.Run(comm, $"global batch {options.BatchSize} = {comm.WorldSize} × {options.BatchSize / comm.WorldSize}", reporting =>
             {
                 using var faces = FaceImageSet.Load(pr.GetValue(data)!, gOpts.Resolution, pr.GetValue(seed));
                 if (reporting)

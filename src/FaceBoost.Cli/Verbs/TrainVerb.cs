@@ -96,53 +96,46 @@ public sealed class TrainVerb : IVerb
 
             // Local (no libmpi) unless launched by mpirun; then this process is one rank of the job.
             using var comm = Communicators.FromEnvironment();
-            try
+            return DataParallel.Run(comm, $"global batch {options.BatchSize} = {comm.WorldSize} × {options.BatchPerRank(comm.WorldSize)}", reporting =>
             {
-                using var source = FaceLoaderBatchSource.Create(options, comm.Rank, comm.WorldSize);
-                var trainer = new RecognitionTrainer(options, source, comm);
-                if (comm.WorldSize > 1 && !comm.IsRoot)
+                try
                 {
-                    // Non-root ranks train silently: rank 0 alone reports, logs and checkpoints.
-                    trainer.Run(isResume, null, CancellationToken.None);
+                    using var source = FaceLoaderBatchSource.Create(options, comm.Rank, comm.WorldSize);
+                    var trainer = new RecognitionTrainer(options, source, comm);
+                    if (!reporting)
+                    {
+                        // Non-root ranks train silently: rank 0 alone reports, logs and checkpoints.
+                        trainer.Run(isResume, null, CancellationToken.None);
+                        return 0;
+                    }
+                    using var cts = new CancellationTokenSource();
+                    Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+                    TrainResult? result = null;
+                    AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                        .Start(ctx =>
+                        {
+                            var task = ctx.AddTask("training", maxValue: (double)options.Epochs * source.BatchesPerEpoch);
+                            var progress = new Progress<TrainProgress>(p =>
+                            {
+                                task.Value = p.GlobalStep;
+                                task.Description = $"ep {p.Epoch + 1}/{p.Epochs} loss {p.Loss:F3} acc {p.Accuracy:P0} lr {p.LearningRate:G3} {p.ImagesPerSecond:F1} img/s";
+                            });
+                            result = trainer.Run(isResume, progress, cts.Token);
+                        });
+                    AnsiConsole.MarkupLine($"steps {result!.GlobalStep}, last loss {result.LastLoss:F4}, acc {result.LastAccuracy:P1}; checkpoint [green]{Markup.Escape(result.LastCheckpoint ?? "-")}[/]");
                     return 0;
                 }
-                if (comm.WorldSize > 1)
-                    AnsiConsole.MarkupLine($"data-parallel: {comm.WorldSize} ranks ({comm.Backend}), global batch {options.BatchSize} = {comm.WorldSize} × {options.BatchPerRank(comm.WorldSize)}");
-                using var cts = new CancellationTokenSource();
-                Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-                TrainResult? result = null;
-                AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .Start(ctx =>
-                    {
-                        var task = ctx.AddTask("training", maxValue: (double)options.Epochs * source.BatchesPerEpoch);
-                        var progress = new Progress<TrainProgress>(p =>
-                        {
-                            task.Value = p.GlobalStep;
-                            task.Description = $"ep {p.Epoch + 1}/{p.Epochs} loss {p.Loss:F3} acc {p.Accuracy:P0} lr {p.LearningRate:G3} {p.ImagesPerSecond:F1} img/s";
-                        });
-                        result = trainer.Run(isResume, progress, cts.Token);
-                    });
-                AnsiConsole.MarkupLine($"steps {result!.GlobalStep}, last loss {result.LastLoss:F4}, acc {result.LastAccuracy:P1}; checkpoint [green]{Markup.Escape(result.LastCheckpoint ?? "-")}[/]");
-                return 0;
-            }
-            catch (TimeoutException ex) when (comm is MpiCommunicator mpi)
-            {
-                // A peer died or hung: say so, then end the whole job so no rank waits forever.
-                Console.Error.WriteLine($"error: {ex.Message}");
-                Console.Error.Flush();
-                mpi.AbortJob(4);
-                return 4;
-            }
-            catch (TrainingDivergedException ex)
-            {
-                AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
-                return 3;
-            }
-            catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException or NotSupportedException or InvalidOperationException)
-            {
-                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
-                return 2;
-            }
+                catch (TrainingDivergedException ex)
+                {
+                    AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
+                    return 3;
+                }
+                catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException or NotSupportedException or InvalidOperationException)
+                {
+                    AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+                    return 2;
+                }
+            });
         });
         return cmd;
     }

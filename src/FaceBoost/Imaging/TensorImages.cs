@@ -43,6 +43,16 @@ public static class TensorImages
         for (int i = 0; i < src.Length; i++) dst[i] = (src[i] - mean) * inv;
     }
 
+    /// <summary>v·scale + shift, clamped to [lo, hi], in a new array. Pixel scaling is done here in managed code
+    /// rather than with tensor ops: an implicit TorchSharp Scalar (`x.sub(1.0)`) is referenced by nothing once its
+    /// handle reaches libtorch, and a GC finalizer freeing it mid-op crashed image loading.</summary>
+    public static float[] ScaleShift(ReadOnlySpan<float> values, float scale, float shift, float lo, float hi)
+    {
+        var r = new float[values.Length];
+        for (var i = 0; i < r.Length; i++) r[i] = Math.Clamp(values[i] * scale + shift, lo, hi);
+        return r;
+    }
+
     /// <summary>Images from a 3×H×W or N×3×H×W tensor (any float dtype, any device); values are un-normalised
     /// and clamped to [0, 1]. A 1-channel tensor is expanded to grey RGB.</summary>
     public static IReadOnlyList<RgbImage> FromTensor(Tensor t, float mean = 0.5f, float std = 0.5f)
@@ -57,7 +67,7 @@ public static class TensorImages
         x = x.to(ScalarType.Float32).cpu().contiguous();
         int n = (int)x.shape[0], h = (int)x.shape[2], w = (int)x.shape[3];
         // Un-normalised in managed code (no implicit Scalar, which a GC finalizer can free mid-op).
-        var all = FaceBoost.Training.TensorImages.ScaleShift(x.data<float>().ToArray(), std, mean, 0f, 1f);
+        var all = ScaleShift(x.data<float>().ToArray(), std, mean, 0f, 1f);
         var result = new RgbImage[n];
         int per = 3 * h * w;
         for (int i = 0; i < n; i++) result[i] = new RgbImage(w, h, all.AsSpan(i * per, per).ToArray());

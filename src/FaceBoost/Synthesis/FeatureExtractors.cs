@@ -49,8 +49,8 @@ public static class FeatureExtractors
             using (NewDisposeScope())
             {
                 var x = nn.functional.interpolate(images.to(ScalarType.Float32).cpu(), size: [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
-                pixels = FaceBoost.Training.TensorImages.ScaleShift(x.contiguous().data<float>().ToArray(), 1f, 0f, -1f, 1f);
-                for (var i = 0; i < pixels.Length; i++) pixels[i] *= (float)(127.5 / 128);
+                const float k = (float)(127.5 / 128); // clamp to [-1, 1], then (p − 127.5)/128
+                pixels = TensorImages.ScaleShift(x.contiguous().data<float>().ToArray(), k, 0f, -k, k);
             }
             var n = (int)images.shape[0];
             var per = 3 * size * size;
@@ -88,7 +88,7 @@ public static class FeatureExtractors
         using var scope = NewDisposeScope();
         var x = images.detach().to(ScalarType.Float32).cpu().contiguous();
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
-        var all = FaceBoost.Training.TensorImages.ScaleShift(x.data<float>().ToArray(), 0.5f, 0.5f, 0f, 1f);
+        var all = TensorImages.ScaleShift(x.data<float>().ToArray(), 0.5f, 0.5f, 0f, 1f);
         var list = new List<RgbImage>((int)n);
         var per = (int)(3 * h * w);
         for (var i = 0; i < n; i++) list.Add(new RgbImage((int)w, (int)h, all.AsSpan(i * per, per).ToArray()));

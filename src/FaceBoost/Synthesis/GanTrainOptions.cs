@@ -44,4 +44,11 @@ public sealed record GanTrainOptions(
         if (R1Interval < 1 || PlInterval < 1 || AdaInterval < 1) throw new ArgumentException("intervals must be ≥ 1");
         if (AdaTarget is <= 0 or >= 1) throw new ArgumentException($"ada target {AdaTarget} must be in (0, 1)");
     }
+
+    /// <summary>Checks that the global batch splits evenly over <paramref name="worldSize"/> data-parallel ranks.</summary>
+    public void ValidateParallel(int worldSize)
+    {
+        if (worldSize < 1 || BatchSize % worldSize != 0)
+            throw new ArgumentException($"the global batch {BatchSize} does not split evenly over {worldSize} ranks");
+    }
 }

@@ -40,8 +40,7 @@ public sealed class GanTrainer : IDisposable
     {
         options.Validate();
         _comm = communicator ?? LocalCommunicator.Instance;
-        if (options.BatchSize % _comm.WorldSize != 0)
-            throw new ArgumentException($"the global batch {options.BatchSize} does not split evenly over {_comm.WorldSize} ranks");
+        options.ValidateParallel(_comm.WorldSize);
         _reducer = new GradientAllReducer(_comm);
         FaceBoost.Runtime.TorchRuntime.Initialize();
         if (data.Resolution != options.Generator.Resolution)
@@ -90,15 +89,7 @@ public sealed class GanTrainer : IDisposable
         // theirs from zero (they are summed over ranks when p is next adjusted).
         Ada.PendingSigns = _comm.IsRoot ? (State.AdaSignSum, State.AdaSignCount) : (0, 0);
         _plMean = State.PlMean;
-        if (_comm.IsRoot && File.Exists(StatsPath))
-        {
-            var kimg = State.ImagesShown / 1000.0;
-            var keep = File.ReadAllLines(StatsPath).Where(l =>
-            {
-                try { return (JsonNode.Parse(l)?["kimg"]?.GetValue<double>() ?? 0) <= kimg + 1e-9; } catch { return false; }
-            }).ToList();
-            File.WriteAllLines(StatsPath, keep);
-        }
+        if (_comm.IsRoot) FaceBoost.Runtime.StatsLog.DropAfter(StatsPath, "kimg", State.ImagesShown / 1000.0 + 1e-9);
         return true;
     }
 

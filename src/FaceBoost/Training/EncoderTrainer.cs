@@ -3,6 +3,7 @@ using System.Text.Json;
 using FaceBoost.Distributed;
 using FaceBoost.Losses;
 using FaceBoost.Nets;
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -83,15 +84,7 @@ public sealed class EncoderTrainer
         using var lpips = o.LpipsWeights is { Length: > 0 } ? LpipsAlex.Load(o.LpipsWeights) : null;
         using var loss = new ReconstructionLoss(o.Weights, lpips);
         var statsPath = Path.Combine(o.RunDir, "stats.jsonl");
-        if (root && step > 0 && File.Exists(statsPath))
-        {
-            // Lines logged after the checkpoint we resume from (before a kill) would be logged again: drop them.
-            var keep = File.ReadAllLines(statsPath).Where(l =>
-            {
-                try { return (System.Text.Json.Nodes.JsonNode.Parse(l)?["step"]?.GetValue<int>() ?? 0) <= step; } catch (JsonException) { return false; }
-            }).ToList();
-            File.WriteAllLines(statsPath, keep);
-        }
+        if (root && step > 0) StatsLog.DropAfter(statsPath, "step", step);
         var stats = new List<EncoderStepStats>();
         var nan = false;
         var clock = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -12,7 +12,7 @@ public static class TensorImages
     {
         // Scaled in managed code: an implicit Scalar (`x.sub(1.0)`) is reachable from nothing once its handle reaches
         // libtorch, and a GC finalizer freeing it mid-op crashed pool loading ("Unknown scalar type").
-        return tensor(ScaleShift(img.Pixels, 2f, -1f, float.NegativeInfinity, float.PositiveInfinity), new long[] { 1, 3, img.Height, img.Width });
+        return tensor(Imaging.TensorImages.ScaleShift(img.Pixels, 2f, -1f, float.NegativeInfinity, float.PositiveInfinity), new long[] { 1, 3, img.Height, img.Width });
     }
 
     /// <summary>3×H×W (or 1×3×H×W) in [-1, 1] → image, clamped.</summary>
@@ -22,15 +22,7 @@ public static class TensorImages
         if (t.dim() != 3 || t.shape[0] != 3) throw new ArgumentException($"expected a 3×H×W image tensor, got [{string.Join(",", t.shape)}]");
         using var scope = NewDisposeScope();
         var raw = t.detach().cpu().to(float32).contiguous().data<float>().ToArray();
-        return new RgbImage((int)t.shape[2], (int)t.shape[1], ScaleShift(raw, 0.5f, 0.5f, 0f, 1f));
-    }
-
-    /// <summary>v·scale + shift, clamped to [lo, hi], in a new array (managed: no Scalar crosses into libtorch).</summary>
-    public static float[] ScaleShift(ReadOnlySpan<float> values, float scale, float shift, float lo, float hi)
-    {
-        var r = new float[values.Length];
-        for (var i = 0; i < r.Length; i++) r[i] = Math.Clamp(values[i] * scale + shift, lo, hi);
-        return r;
+        return new RgbImage((int)t.shape[2], (int)t.shape[1], Imaging.TensorImages.ScaleShift(raw, 0.5f, 0.5f, 0f, 1f));
     }
 
     /// <summary>Centre square crop then area resize to size×size (aligned faces are often taller than wide).</summary>

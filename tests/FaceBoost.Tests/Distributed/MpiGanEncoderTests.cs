@@ -27,8 +27,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
         MpiRun.InTempFolder("faceboost-dist-gan-", root =>
         {
             var mpiDir = Path.Combine(root, "mpi");
-            var mpi = MpiRun.Run(MpiRun.Cli(GanArgs(orl, mpiDir, 0.096), 2), Limit);
-            Assert.True(mpi.ExitCode == 0, mpi.Output);
+            var mpi = MpiRun.Succeed(MpiRun.Cli(GanArgs(orl, mpiDir, 0.096), 2), Limit);
             Assert.Contains("data-parallel: 2 ranks (mpi), global batch 8 = 2 × 4", mpi.Output);
             // One line at start + one per 0.048 kimg (12 steps of 8): rank 0 alone logs. The replica check ran at both
             // snapshots (a divergence would have failed the job).
@@ -36,8 +35,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             Assert.Equal(3, Directory.GetFiles(mpiDir, "samples-*.png").Length);
             Assert.True(File.Exists(Path.Combine(mpiDir, "checkpoint.fbgan")));
 
-            var resumed = MpiRun.Run(MpiRun.Cli([.. GanArgs(orl, mpiDir, 0.144), "--resume"], 2), Limit);
-            Assert.True(resumed.ExitCode == 0, resumed.Output);
+            var resumed = MpiRun.Succeed(MpiRun.Cli([.. GanArgs(orl, mpiDir, 0.144), "--resume"], 2), Limit);
             Assert.Contains("resumed at 0.10 kimg", resumed.Output);
             var last = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllLines(Path.Combine(mpiDir, "stats.jsonl"))[^1])!;
             Assert.Equal(0.144, last["kimg"]!.GetValue<double>(), 6);
@@ -75,8 +73,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
         {
             // A (barely trained) generator to invert: the encoder's equality does not depend on its quality.
             var ganDir = Path.Combine(root, "gan");
-            var gan = MpiRun.Run(MpiRun.Cli(GanArgs(orl, ganDir, 0.016), 1), Limit);
-            Assert.True(gan.ExitCode == 0, gan.Output);
+            var gan = MpiRun.Succeed(MpiRun.Cli(GanArgs(orl, ganDir, 0.016), 1), Limit);
             string[] EncArgs(string run) =>
             [
                 "train-encoder", "--generator", Path.Combine(ganDir, "checkpoint.fbgan"), "--data", orl, "--resolution", "32",
@@ -85,10 +82,8 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             ];
             var singleDir = Path.Combine(root, "single");
             var mpiDir = Path.Combine(root, "mpi");
-            var single = MpiRun.Run(MpiRun.Cli([.. EncArgs(singleDir), "--micro-batches", "2"], 1), Limit);
-            Assert.True(single.ExitCode == 0, single.Output);
-            var mpi = MpiRun.Run(MpiRun.Cli(EncArgs(mpiDir), 2), Limit);
-            Assert.True(mpi.ExitCode == 0, mpi.Output);
+            var single = MpiRun.Succeed(MpiRun.Cli([.. EncArgs(singleDir), "--micro-batches", "2"], 1), Limit);
+            var mpi = MpiRun.Succeed(MpiRun.Cli(EncArgs(mpiDir), 2), Limit);
             Assert.Contains("data-parallel: 2 ranks (mpi), global batch 8 = 2 × 4", mpi.Output);
             Assert.Single(File.ReadAllLines(Path.Combine(mpiDir, "stats.jsonl"))); // log every 10 → only the last step, once
             Assert.Equal(2, Directory.GetFiles(Path.Combine(mpiDir, "grids")).Length);
@@ -96,8 +91,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             // Plain single process (BatchNorm over all 8): differs through batch statistics, which shows the weights moved
             // and that the comparison above can tell runs apart.
             var plainDir = Path.Combine(root, "plain");
-            var plain = MpiRun.Run(MpiRun.Cli(EncArgs(plainDir), 1), Limit);
-            Assert.True(plain.ExitCode == 0, plain.Output);
+            var plain = MpiRun.Succeed(MpiRun.Cli(EncArgs(plainDir), 1), Limit);
             var (max, worst, n) = CompareEncoders(singleDir, mpiDir);
             var (bn, _, _) = CompareEncoders(plainDir, mpiDir);
             log.WriteLine($"vs plain single process (BatchNorm over the whole batch): max |Δw| = {bn:E2}");

@@ -46,6 +46,14 @@ internal static class MpiRun
 
     public sealed record Outcome(int ExitCode, string Output, TimeSpan Elapsed, bool TimedOut);
 
+    /// <summary>Runs to completion and asserts exit code 0, with the process output as the failure message.</summary>
+    public static Outcome Succeed(ProcessStartInfo psi, TimeSpan limit)
+    {
+        var outcome = Run(psi, limit);
+        Xunit.Assert.True(outcome.ExitCode == 0, outcome.Output);
+        return outcome;
+    }
+
     /// <summary>Runs to completion (or kills the tree after <paramref name="limit"/>), capturing stdout+stderr.</summary>
     public static Outcome Run(ProcessStartInfo psi, TimeSpan limit, Action<Process>? whileRunning = null)
     {

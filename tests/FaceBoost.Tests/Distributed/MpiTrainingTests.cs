@@ -57,14 +57,11 @@ public sealed class MpiTrainingTests(ITestOutputHelper log)
             var limit = TimeSpan.FromSeconds(90);
             // Reference: one process, global batch 40 split into 2 micro-batches of 20 — BatchNorm then sees the same
             // 20-sample batches as each of 2 ranks, so the only difference left is float summation order.
-            var single = MpiRun.Run(MpiRun.Cli([.. TrainArgs(orl, Path.Combine(root, "single")), "--micro-batches", "2"], 1), limit);
-            Assert.True(single.ExitCode == 0, single.Output);
-            var mpi = MpiRun.Run(MpiRun.Cli(TrainArgs(orl, Path.Combine(root, "mpi")), 2), limit);
-            Assert.True(mpi.ExitCode == 0, mpi.Output);
+            var single = MpiRun.Succeed(MpiRun.Cli([.. TrainArgs(orl, Path.Combine(root, "single")), "--micro-batches", "2"], 1), limit);
+            var mpi = MpiRun.Succeed(MpiRun.Cli(TrainArgs(orl, Path.Combine(root, "mpi")), 2), limit);
             Assert.Contains("data-parallel: 2 ranks (mpi), global batch 40 = 2 × 20", mpi.Output);
             // Plain single process with BatchNorm over all 40: what a user without micro-batches compares against.
-            var plain = MpiRun.Run(MpiRun.Cli(TrainArgs(orl, Path.Combine(root, "plain")), 1), limit);
-            Assert.True(plain.ExitCode == 0, plain.Output);
+            var plain = MpiRun.Succeed(MpiRun.Cli(TrainArgs(orl, Path.Combine(root, "plain")), 1), limit);
 
             // Only rank 0 logs: one stats line per step (10), not one per rank.
             var statLines = File.ReadAllLines(RecognitionTrainer.StatsPath(Path.Combine(root, "mpi")));
@@ -97,19 +94,16 @@ public sealed class MpiTrainingTests(ITestOutputHelper log)
         try
         {
             var limit = TimeSpan.FromSeconds(90);
-            var single = MpiRun.Run(MpiRun.Cli([.. TrainArgs(orl, Path.Combine(root, "single"), epochs: 2), "--micro-batches", "2"], 1), limit);
-            Assert.True(single.ExitCode == 0, single.Output);
+            var single = MpiRun.Succeed(MpiRun.Cli([.. TrainArgs(orl, Path.Combine(root, "single"), epochs: 2), "--micro-batches", "2"], 1), limit);
             var mpiDir = Path.Combine(root, "mpi");
-            var first = MpiRun.Run(MpiRun.Cli(TrainArgs(orl, mpiDir, epochs: 1), 2), limit);
-            Assert.True(first.ExitCode == 0, first.Output);
+            var first = MpiRun.Succeed(MpiRun.Cli(TrainArgs(orl, mpiDir, epochs: 1), 2), limit);
             var optionsPath = RecognitionTrainer.OptionsPath(mpiDir);
             // Extend the finished 1-epoch run to 2 epochs (constant lr: the default step schedule has no milestones).
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(optionsPath))!;
             json["epochs"] = 2;
             File.WriteAllText(optionsPath, json.ToJsonString());
             Assert.Equal(2, RecognitionTrainer.ReadOptions(mpiDir).Epochs);
-            var resumed = MpiRun.Run(MpiRun.Cli(["train", "--run-dir", mpiDir, "--resume"], 2), limit);
-            Assert.True(resumed.ExitCode == 0, resumed.Output);
+            var resumed = MpiRun.Succeed(MpiRun.Cli(["train", "--run-dir", mpiDir, "--resume"], 2), limit);
             Assert.Contains("steps 20", resumed.Output);
 
             var (diff, key, n) = CompareParameters(Path.Combine(root, "single"), mpiDir);

@@ -45,16 +45,14 @@ public sealed class KillResumeTests(ITestOutputHelper log)
                 "--epochs", "3", "--batch-size", "40", "--lr", "0.05", "--seed", "3", "--workers", "2", "--threads", "1",
                 "--log-every", "1", "--checkpoint-every", "4", "--run-dir", dir,
             ];
-            var full = MpiRun.Run(MpiRun.Cli(Args(Path.Combine(root, "full")), 1), Limit);
-            Assert.True(full.ExitCode == 0, full.Output);
+            var full = MpiRun.Succeed(MpiRun.Cli(Args(Path.Combine(root, "full")), 1), Limit);
 
             var killedDir = Path.Combine(root, "killed");
             var stats = RecognitionTrainer.StatsPath(killedDir);
             // Kill in epoch 2 (steps 11–20), after at least one mid-epoch checkpoint.
             var ran = RunAndKill(Args(killedDir), () => File.Exists(stats) && File.ReadAllLines(stats).Length >= 14);
             var latest = File.ReadAllText(Path.Combine(killedDir, RecognitionCheckpoint.LatestFile)).Trim();
-            var resumed = MpiRun.Run(MpiRun.Cli(["train", "--run-dir", killedDir, "--resume"], 1), Limit);
-            Assert.True(resumed.ExitCode == 0, resumed.Output);
+            var resumed = MpiRun.Succeed(MpiRun.Cli(["train", "--run-dir", killedDir, "--resume"], 1), Limit);
             Assert.Contains("steps 30", resumed.Output);
 
             var (_, a) = RecognitionCheckpoint.Read(RecognitionCheckpoint.Resolve(Path.Combine(root, "full")));
@@ -90,8 +88,7 @@ public sealed class KillResumeTests(ITestOutputHelper log)
             // Kill once the second snapshot's line is written: the first snapshot's checkpoint (0.04 kimg) is then on disk
             // (a line is written before its checkpoint; a kill between the two rightly resumes from the one before).
             RunAndKill(args, () => File.Exists(stats) && File.ReadAllLines(stats).Length >= 3);
-            var resumed = MpiRun.Run(MpiRun.Cli([.. args, "--resume"], 1), Limit);
-            Assert.True(resumed.ExitCode == 0, resumed.Output);
+            var resumed = MpiRun.Succeed(MpiRun.Cli([.. args, "--resume"], 1), Limit);
             Assert.Matches(@"resumed at 0\.(0[4-9]|[1-3]\d) kimg", resumed.Output);
             var kimgs = File.ReadAllLines(stats).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!["kimg"]!.GetValue<double>()).ToList();
             log.WriteLine($"stats kimg after kill + resume: {string.Join(", ", kimgs)}");

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace FaceBoost.Training;
+namespace FaceBoost.Runtime;
 
 /// <summary>Scalars that stay reachable until disposed. An implicit double → Scalar temporary is referenced by
 /// nothing once its handle is passed to libtorch, so a GC finalizer can free it mid-op (seen as "toFloat: Expected
