@@ -40,14 +40,17 @@ public sealed class HeldOutVerificationTests(ITestOutputHelper output) : IDispos
             Schedule = new ScheduleOptions { Kind = "cosine", WarmupEpochs = 0.5 },
             Epochs = 6, BatchSize = 64, Seed = 1, Threads = 1, LogEvery = 20, RunDir = Path.Combine(_root, "run"),
         };
-        using var loader = new FaceLoader(train, new LoaderOptions(o.BatchSize, Workers: 1, Seed: o.Seed), ImageTransform.Plain(32) with { HorizontalFlip = 0.5 });
+        // Workers: 0 decodes on this thread. With a worker thread allocating, a GC can land inside a native call and
+        // finalize one of TorchSharp's own implicit Scalars mid-op (seen in BatchNorm.forward's num_batches_tracked
+        // add_, a TorchSharp internal FaceBoost cannot root). This test measures accuracy, not that hazard.
+        using var loader = new FaceLoader(train, new LoaderOptions(o.BatchSize, Workers: 0, Seed: o.Seed), ImageTransform.Plain(32) with { HorizontalFlip = 0.5 });
         using var source = new FaceLoaderBatchSource(loader);
         var result = new RecognitionTrainer(o, source).Run();
         output.WriteLine($"trained {result.GlobalStep} steps on {train.Count} images / {train.IdentityCount} ids; last loss {result.LastLoss:F3} acc {result.LastAccuracy:P1}");
 
         using var model = RecognitionModel.Load(o.RunDir);
         var emb = new float[orlTest.Count][];
-        using (var testLoader = new FaceLoader(orlTest, new LoaderOptions(50, Workers: 1, Shuffle: false, DropLast: false), ImageTransform.Plain(32)))
+        using (var testLoader = new FaceLoader(orlTest, new LoaderOptions(50, Workers: 0, Shuffle: false, DropLast: false), ImageTransform.Plain(32)))
             foreach (var b in testLoader.Epoch(0))
             {
                 using (b)
