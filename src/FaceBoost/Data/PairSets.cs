@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -212,12 +213,5 @@ public static partial class PairSets
     [GeneratedRegex(@"^(.+)_(\d+)$")]
     private static partial Regex NamedFile();
 
-    private static void WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, full, overwrite: true);
-    }
+    private static void WriteAtomically(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -45,11 +46,7 @@ public static class ReportJsonWriter
 
     public static void Save(VerificationReport r, string path)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir != null) Directory.CreateDirectory(dir);
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, ToJson(r).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, ToJson(r).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
     private static JsonObject Metrics(VerificationMetrics m) => new()

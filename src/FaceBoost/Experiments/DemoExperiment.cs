@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Text.Json;
 using FaceBoost.Synthesis.Procedural;
 

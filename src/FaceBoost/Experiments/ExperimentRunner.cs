@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Globalization;
 using System.Text.Json;
 using FaceBoost.Data;

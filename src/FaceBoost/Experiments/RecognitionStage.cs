@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using FaceBoost.Data;
 using FaceBoost.Evaluation;
 using FaceBoost.Losses;

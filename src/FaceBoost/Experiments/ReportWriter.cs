@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Globalization;
 using System.Net;
 using System.Text;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FaceBoost.Runtime;
 
 namespace FaceBoost.Experiments;
 
@@ -59,14 +60,4 @@ public sealed record Stage(string Kind, string Hash, string Dir)
         ?? throw new InvalidDataException($"{DoneFile}: empty stage result");
 
     public string PathOf(string name) => System.IO.Path.Combine(Dir, name);
-}
-
-public static class AtomicFile
-{
-    public static void WriteAllText(string path, string text)
-    {
-        var tmp = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
-    }
 }

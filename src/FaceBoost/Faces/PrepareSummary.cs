@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -77,10 +78,5 @@ public sealed class PrepareSummary
         WriteAtomic(Path.Combine(outputRoot, TextName), ToText());
     }
 
-    private static void WriteAtomic(string path, string text)
-    {
-        var tmp = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
-    }
+    private static void WriteAtomic(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using SkiaSharp;
 
 namespace FaceBoost.Imaging;
@@ -9,11 +10,7 @@ public static class ImageWriter
     {
         bool jpeg = path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase);
         var bytes = Encode(img, png: !jpeg, jpegQuality);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllBytes(tmp, bytes);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>PNG (lossless) or JPEG bytes of an image, in memory.</summary>

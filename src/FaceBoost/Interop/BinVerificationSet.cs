@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Globalization;
 using FaceBoost.Data;
 using FaceBoost.Imaging;
@@ -52,12 +53,7 @@ public sealed class BinVerificationSet
 
     public void Save(string path)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        using (var fs = File.Create(tmp))
-            PickleWriter.Dump(new PickleTuple([Images.ToList(), IsSame.ToList()]), fs);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.Write(path, fs => PickleWriter.Dump(new PickleTuple([Images.ToList(), IsSame.ToList()]), fs));
     }
 
     public (RgbImage A, RgbImage B) DecodePair(int i, string source = "bin") =>

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using FaceBoost.Nets;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -18,11 +19,7 @@ public static class IResNetOnnxExporter
         if (preprocessing.InputSize != model.InputSize)
             throw new ArgumentException($"preprocessing input size {preprocessing.InputSize} differs from the model's {model.InputSize}");
         var bytes = Build(model, preprocessing);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + $".{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(tmp, bytes);
-        File.Move(tmp, full, overwrite: true);
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     public static byte[] Build(IResNet model, OnnxPreprocessing preprocessing)

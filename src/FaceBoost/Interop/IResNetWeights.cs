@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using FaceBoost.Nets;
 using TorchSharp.PyBridge;
 
@@ -25,10 +26,6 @@ public static class IResNetWeights
     /// `get_model(name).load_state_dict(torch.load(path))` accepts (written to a temp file, then renamed).</summary>
     public static void ExportInsightface(IResNet model, string path)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + $".{Environment.ProcessId}.tmp";
-        model.save_py(tmp);
-        File.Move(tmp, full, overwrite: true);
+        AtomicFile.WriteVia(path, tmp => model.save_py(tmp));
     }
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Globalization;
 using System.Text;
 using FaceBoost.Losses;
@@ -62,9 +63,7 @@ public static class FolderInversion
             }
         }
         var csvPath = Path.Combine(r.OutputFolder, "errors.csv");
-        var tmp = csvPath + ".tmp";
-        File.WriteAllText(tmp, csv.ToString());
-        File.Move(tmp, csvPath, overwrite: true);
+        AtomicFile.WriteAllText(csvPath, csv.ToString());
         var gridPath = Path.Combine(r.OutputFolder, "reconstructions.png");
         ReconstructionGrid.Save(firstInputs!, ck.AverageImage, firstRecon!, gridPath, maxRows: 16);
         firstInputs!.Dispose(); firstRecon!.Dispose();

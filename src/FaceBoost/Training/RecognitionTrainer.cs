@@ -309,12 +309,7 @@ public sealed class RecognitionTrainer
             try { File.Delete(Path.Combine(_o.RunDir, n)); } catch (IOException) { }
     }
 
-    private static void WriteAtomic(string path, string text)
-    {
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
-    }
+    private static void WriteAtomic(string path, string text) => AtomicFile.WriteAllText(path, text);
 
     private static Tensor LoadAverageImage(string? path, int size, (float Mean, float Std) norm)
     {

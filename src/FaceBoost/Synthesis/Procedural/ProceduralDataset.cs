@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -154,10 +155,5 @@ public static class ProceduralDataset
 
     private static ParallelOptions Parallelism(int threads) => new() { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
 
-    private static void WriteText(string path, string text)
-    {
-        var tmp = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
-    }
+    private static void WriteText(string path, string text) => AtomicFile.WriteAllText(path, text);
 }
