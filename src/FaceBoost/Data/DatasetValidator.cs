@@ -16,6 +16,17 @@ public sealed record DatasetValidation(
     public bool AllUsable => Problems.Count == 0;
 }
 
+/// <summary>One line describing why a file could not be used, whatever the exception.</summary>
+internal static class FileProblems
+{
+    public static string Reason(Exception ex) => (ex switch
+    {
+        ImageDecodeException ide => ide.Reason,
+        OutOfMemoryException => "out of memory while decoding this file",
+        _ => $"{ex.GetType().Name}: {ex.Message}",
+    }).ReplaceLineEndings(" ");
+}
+
 public static class DatasetValidator
 {
     /// <summary>Mean brightness below which an image is flagged as very dark.</summary>
@@ -44,7 +55,10 @@ public static class DatasetValidator
                     maxW = Math.Max(maxW, img.Width); maxH = Math.Max(maxH, img.Height);
                 }
             }
-            catch (ImageDecodeException ex) { problems.Add((i, new DatasetProblem(path, ex.Reason))); }
+            // Any per-file failure (corrupt, too large for the pixel cap, out of memory on this one file, unreadable,
+            // a rec:// record that is damaged) makes that file unusable, never the whole check.
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            { problems.Add((i, new DatasetProblem(path, FileProblems.Reason(ex)))); }
             int d = Interlocked.Increment(ref done);
             if (progress != null && (d % 64 == 0 || d == ds.Count)) progress.Report(d);
         });

@@ -326,18 +326,30 @@ public sealed class FaceDataset
 
     private static IEnumerable<string> SortedFiles(string dir) => Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal);
 
+    /// <summary>The non-blank, non-comment lines of a text list (pairs, labels, groups), trimmed. A missing or
+    /// unreadable file, or a line holding a NUL or other control character (a binary file, or a path no file system
+    /// accepts), is an <see cref="InvalidDataException"/> naming the file and line.</summary>
     internal static List<(string Text, int LineNo)> ReadListLines(string file)
     {
-        if (!File.Exists(file)) throw new FileNotFoundException($"{file}: no such list file", file);
+        if (file.Contains('\0')) throw new InvalidDataException($"{file.Replace('\0', '?')}: the list path contains a NUL byte");
+        if (!File.Exists(file)) throw new InvalidDataException($"{file}: no such list file");
         var result = new List<(string, int)>();
         int n = 0;
-        foreach (var raw in File.ReadLines(file))
+        try
         {
-            n++;
-            var t = raw.Trim();
-            if (t.Length == 0 || t[0] == '#') continue;
-            result.Add((t, n));
+            foreach (var raw in File.ReadLines(file))
+            {
+                n++;
+                var t = raw.Trim();
+                if (t.Length == 0 || t[0] == '#') continue;
+                int bad = t.AsSpan().IndexOfAnyInRange('\0', '\x1f');
+                if (bad >= 0 && t[bad] != '\t')
+                    throw new InvalidDataException($"{file}:{n}: control character U+{(int)t[bad]:X4} in the line (a NUL byte in a path, or not a text list)");
+                result.Add((t, n));
+            }
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        { throw new InvalidDataException($"{file}: cannot read the list: {ex.Message}", ex); }
         return result;
     }
 

@@ -16,7 +16,8 @@ namespace FaceBoost.Data;
 /// start of the permutation when short, so every rank has the same number of batches.</item>
 /// <item>Memory: at most <see cref="LoaderOptions.Prefetch"/> batches are claimed-but-unconsumed at a time
 /// (being built or waiting); images are decoded when needed and never cached.</item>
-/// <item>Bad files: a file that fails to decode (corrupt, missing, unreadable) is reported once (callback and
+/// <item>Bad files: a file that fails to decode (corrupt, missing, unreadable, over <see cref="ImageDecoder.MaxPixels"/>, or
+/// out of memory on that one file) is reported once (callback and
 /// <see cref="Problems"/>, in plan order), remembered and left out; its batch is just smaller (batches are
 /// never topped up from elsewhere, which keeps them deterministic). A batch with no usable image is not
 /// yielded. If none of the first 256 samples tried (or the whole epoch) decodes, the loader throws.</item>
@@ -180,10 +181,11 @@ public sealed class FaceLoader : IDisposable
             if (_bad.ContainsKey(sample.Path)) { failed++; continue; }
             RgbImage img;
             try { img = ImageDecoder.Decode(sample.Path, Transform.MinDecodeSide); }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Any decoder failure (corrupt, truncated, missing, unreadable) is the file's fault, not the run's.
-                var reason = ex is ImageDecodeException ide ? ide.Reason : $"{ex.GetType().Name}: {ex.Message}";
+                // Any decoder failure (corrupt, truncated, over the pixel cap, missing, unreadable, or out of memory on
+                // this one file) is the file's fault, not the run's: it is reported once and skipped from then on.
+                var reason = FileProblems.Reason(ex);
                 if (_bad.TryAdd(sample.Path, reason)) problems.Add(new DatasetProblem(sample.Path, reason));
                 failed++;
                 continue;

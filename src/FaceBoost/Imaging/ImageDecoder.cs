@@ -6,6 +6,25 @@ namespace FaceBoost.Imaging;
 /// honouring JPEG EXIF orientation. Every failure is an <see cref="ImageDecodeException"/> naming the file.</summary>
 public static class ImageDecoder
 {
+    /// <summary>Largest image (width × height, as the file header declares it) any decoder accepts; checked before
+    /// anything is allocated. The default, 64 MP, fits every face photo; a file claiming more is rejected.</summary>
+    public static long MaxPixels
+    {
+        get => Interlocked.Read(ref _maxPixels);
+        set => Interlocked.Exchange(ref _maxPixels, value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), $"{value}: the pixel cap must be positive"));
+    }
+    private static long _maxPixels = DefaultMaxPixels;
+    public const long DefaultMaxPixels = 64L << 20;
+
+    /// <summary>Rejects a declared size that is not positive or exceeds <see cref="MaxPixels"/>.</summary>
+    public static void CheckDeclaredSize(long width, long height, string source, string format)
+    {
+        if (width <= 0 || height <= 0)
+            throw new ImageDecodeException(source, $"{format} header declares an empty or negative size {width}x{height}");
+        if (width * height > MaxPixels)
+            throw new ImageDecodeException(source, $"{format} header declares {width}x{height} ({width * height / 1e6:0.#} MP), more than the {MaxPixels / 1e6:0.#} MP limit");
+    }
+
     /// <param name="minShorterSide">When positive, a JPEG may be decoded at a reduced scale (1/2, 1/4, 1/8 — the
     /// decoder's cheap DCT scaling) as long as its shorter side stays at least this many pixels. The loader passes
     /// the size its transform resizes to, which makes large photos several times cheaper to decode.</param>
@@ -37,6 +56,8 @@ public static class ImageDecoder
         using var stream = new SKMemoryStream(bytes);
         using var codec = SKCodec.Create(stream, out var result)
             ?? throw new ImageDecodeException(source, $"decoder rejected the file ({result})");
+        // The header's size is checked before any pixel memory exists.
+        CheckDeclaredSize(codec.Info.Width, codec.Info.Height, source, codec.EncodedFormat.ToString().ToUpperInvariant());
         var size = codec.Info.Size;
         if (minShorterSide > 0)
             foreach (var scale in new[] { 0.125f, 0.25f, 0.5f })
@@ -45,14 +66,14 @@ public static class ImageDecoder
                 if (scaled.Width < size.Width && Math.Min(scaled.Width, scaled.Height) >= minShorterSide) { size = scaled; break; }
             }
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        if (info.Width <= 0 || info.Height <= 0 || (long)info.Width * info.Height > 1L << 28)
-            throw new ImageDecodeException(source, $"implausible image size {info.Width}x{info.Height}");
-        using var bitmap = new SKBitmap(info);
-        var status = codec.GetPixels(info, bitmap.GetPixels());
+        CheckDeclaredSize(info.Width, info.Height, source, "scaled");
+        // Managed pixel buffer: its size is accounted to the decoding thread like every other allocation.
+        var rgba = GC.AllocateUninitializedArray<byte>(checked(info.Width * info.Height * 4));
+        SKCodecResult status;
+        unsafe { fixed (byte* p = rgba) status = codec.GetPixels(info, (nint)p); }
         // IncompleteInput still yields the decoded rows, but a truncated photo is not a training sample.
         if (status != SKCodecResult.Success)
             throw new ImageDecodeException(source, $"decode failed ({status})");
-        var rgba = bitmap.GetPixelSpan();
         var img = new RgbImage(info.Width, info.Height);
         int plane = img.PlaneSize;
         var px = img.Pixels;

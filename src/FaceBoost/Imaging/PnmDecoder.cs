@@ -9,24 +9,29 @@ public static class PnmDecoder
     {
         int pos = 0;
         string magic = NextToken(data, ref pos, source);
+        if (magic is not ("P2" or "P3" or "P5" or "P6")) throw new ImageDecodeException(source, $"unsupported PNM kind '{Trim(magic)}' (P2, P3, P5 and P6 are read)");
         int width = ParseInt(NextToken(data, ref pos, source), "width", source);
         int height = ParseInt(NextToken(data, ref pos, source), "height", source);
         int maxval = ParseInt(NextToken(data, ref pos, source), "maxval", source);
-        if (width <= 0 || height <= 0 || (long)width * height > 1L << 28)
-            throw new ImageDecodeException(source, $"implausible PNM size {width}x{height}");
+        ImageDecoder.CheckDeclaredSize(width, height, source, "PNM");
         if (maxval is <= 0 or > 65535) throw new ImageDecodeException(source, $"PNM maxval {maxval} out of range");
         int channels = magic is "P3" or "P6" ? 3 : 1;
-        var img = new RgbImage(width, height);
         int plane = width * height;
+        bool binary = magic is "P5" or "P6";
+        int bytesPer = maxval < 256 ? 1 : 2;
+        // The file must hold every sample the header declares before the image is allocated: binary samples take
+        // bytesPer bytes each, ASCII ones at least a digit and a separator (the last needs no separator).
+        long samples = (long)plane * channels;
+        long need = binary ? samples * bytesPer : 2 * samples - 1;
+        long left = data.Length - pos - (binary ? 1 : 0);
+        if (left < need)
+            throw new ImageDecodeException(source, $"truncated PNM: {width}x{height} needs {need} {(binary ? "pixel" : "sample text")} bytes, the file has {Math.Max(0, left)}");
+        var img = new RgbImage(width, height);
         float scale = 1f / maxval;
         var px = img.Pixels;
-        if (magic is "P5" or "P6")
+        if (binary)
         {
             pos++; // exactly one whitespace byte after maxval
-            int bytesPer = maxval < 256 ? 1 : 2;
-            long need = (long)plane * channels * bytesPer;
-            if (data.Length - pos < need)
-                throw new ImageDecodeException(source, $"truncated PNM: {data.Length - pos} pixel bytes, need {need}");
             for (int i = 0; i < plane; i++)
                 for (int c = 0; c < channels; c++)
                 {
@@ -42,7 +47,7 @@ public static class PnmDecoder
             for (int i = 0; i < plane; i++)
                 for (int c = 0; c < channels; c++)
                 {
-                    float f = Math.Min(ParseInt(NextToken(data, ref pos, source), "sample", source), maxval) * scale;
+                    float f = Math.Clamp(ParseInt(NextToken(data, ref pos, source), "sample", source), 0, maxval) * scale;
                     if (channels == 1) { px[i] = f; px[plane + i] = f; px[2 * plane + i] = f; }
                     else px[c * plane + i] = f;
                 }
@@ -65,5 +70,8 @@ public static class PnmDecoder
     }
 
     private static int ParseInt(string token, string what, string source) =>
-        int.TryParse(token, out int v) ? v : throw new ImageDecodeException(source, $"PNM {what} '{token}' is not a number");
+        int.TryParse(token, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int v)
+            ? v : throw new ImageDecodeException(source, $"PNM {what} '{Trim(token)}' is not a number");
+
+    private static string Trim(string s) => s.Length <= 20 ? s : s[..20] + "…";
 }

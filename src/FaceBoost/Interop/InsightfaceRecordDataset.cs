@@ -45,9 +45,15 @@ public sealed class InsightfaceRecordDataset : IDisposable
             if (h0 is { Flag: > 0 })
             {
                 if (h0.Flag < 2) throw new RecordIoException(rec, reader.Index.OffsetOf(0), "header record 0 has a vector label with fewer than 2 values");
-                long imgEnd = (long)h0.Labels[0], idEnd = (long)h0.Labels[1];
-                if (imgEnd < 1 || idEnd < imgEnd)
+                float imgEndF = h0.Labels[0], idEndF = h0.Labels[1];
+                // The header's floats become key ranges (and an array size): they must be whole, increasing, and no
+                // larger than the index, which lists every record the .rec holds.
+                long indexed = reader.Index.Count;
+                if (!(imgEndF >= 1) || !(idEndF >= imgEndF) || imgEndF != MathF.Floor(imgEndF) || idEndF != MathF.Floor(idEndF))
                     throw new RecordIoException(rec, reader.Index.OffsetOf(0), $"header record 0 label [{h0.Labels[0]}, {h0.Labels[1]}] is not an increasing key range");
+                if (imgEndF - 1 > indexed || idEndF - imgEndF > indexed)
+                    throw new RecordIoException(rec, reader.Index.OffsetOf(0), $"header record 0 label [{h0.Labels[0]}, {h0.Labels[1]}] claims more records than the {indexed} in the index");
+                long imgEnd = (long)imgEndF, idEnd = (long)idEndF;
                 keys = new long[imgEnd - 1];
                 for (long k = 1; k < imgEnd; k++)
                 {
@@ -59,6 +65,8 @@ public sealed class InsightfaceRecordDataset : IDisposable
                     if (!reader.Index.Contains(k)) break; // identity records are optional for reading images
                     var (hi, _) = IrHeader.Unpack(reader.Read(k), $"{rec}#{k}");
                     if (hi.Flag < 2) throw new RecordIoException(rec, reader.Index.OffsetOf(k), $"identity record {k} has no [start, end) range label");
+                    if (!(hi.Labels[0] >= 0) || !(hi.Labels[1] >= hi.Labels[0]) || hi.Labels[1] > imgEnd)
+                        throw new RecordIoException(rec, reader.Index.OffsetOf(k), $"identity record {k} range [{hi.Labels[0]}, {hi.Labels[1]}) is not inside the image keys 1..{imgEnd - 1}");
                     ranges.Add(((long)hi.Labels[0], (long)hi.Labels[1]));
                 }
             }

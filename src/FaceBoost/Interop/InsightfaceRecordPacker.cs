@@ -87,7 +87,7 @@ public static class InsightfaceRecordPacker
             writer.Complete();
         }
         var propertyPath = Path.Combine(outputDir, "property");
-        File.WriteAllText(propertyPath, string.Create(CultureInfo.InvariantCulture, $"{numClasses},{height ?? 112},{width ?? 112}"));
+        Runtime.AtomicFile.WriteAllText(propertyPath, string.Create(CultureInfo.InvariantCulture, $"{numClasses},{height ?? 112},{width ?? 112}"));
         return new PackResult(encoded.Count, numClasses, skipped.Count, recPath, idxPath, propertyPath, skipped);
     }
 

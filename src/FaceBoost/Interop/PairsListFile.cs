@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FaceBoost.Interop;
 
 /// <summary>A plain pairs list: one "&lt;pathA&gt; &lt;pathB&gt; &lt;1|0&gt;" per line (tab or space separated,
-/// '#' comments), paths relative to the list's folder or a given root. The interchange format of
+/// '#' comments; a bad line is an InvalidDataException), paths relative to the list's folder or a given root. The interchange format of
 /// `pack-pairs` and of <see cref="BinVerificationSet.ExtractTo"/>.</summary>
 public static class PairsListFile
 {
@@ -11,15 +11,11 @@ public static class PairsListFile
     {
         root ??= Path.GetDirectoryName(Path.GetFullPath(path))!;
         var pairs = new List<(string, string, bool)>();
-        int lineNo = 0;
-        foreach (var raw in File.ReadLines(path))
+        foreach (var (line, lineNo) in Data.FaceDataset.ReadListLines(path))
         {
-            lineNo++;
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
             var f = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
             if (f.Length != 3 || !int.TryParse(f[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var same) || same is not (0 or 1))
-                throw new FormatException($"{path}:{lineNo}: expected \"<pathA> <pathB> <1|0>\", got \"{line}\"");
+                throw new InvalidDataException($"{path}:{lineNo}: expected \"<pathA> <pathB> <1|0>\", got \"{line}\"");
             pairs.Add((Path.GetFullPath(Path.Combine(root, f[0])), Path.GetFullPath(Path.Combine(root, f[1])), same == 1));
         }
         return pairs;

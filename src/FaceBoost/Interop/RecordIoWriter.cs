@@ -6,12 +6,15 @@ namespace FaceBoost.Interop;
 
 /// <summary>Writes an MXNet indexed RecordIO pair the way `MXIndexedRecordIO.write_idx` does: each record
 /// framed as dmlc-core's RecordIOWriter frames it (split at aligned magic words, zero-padded to 4 bytes)
-/// and one "key\toffset\n" index line. Files are written to temporaries and renamed on <see cref="Complete"/>.</summary>
+/// and one "key\toffset\n" index line. The pair is written into a fresh generation folder and published on
+/// <see cref="Complete"/> by <see cref="RecordPairPublisher"/> (one rename switches both files), so a kill at any
+/// moment leaves the old pair or the new one. An .idx in another folder than the .rec falls back to two renames.</summary>
 public sealed class RecordIoWriter : IDisposable
 {
     private readonly FileStream _rec;
     private readonly StreamWriter _idx;
     private readonly string _recTmp, _idxTmp;
+    private readonly string? _generation;
     private readonly HashSet<long> _keys = [];
     private bool _completed;
 
@@ -24,10 +27,19 @@ public sealed class RecordIoWriter : IDisposable
         RecPath = Path.GetFullPath(recPath);
         IdxPath = Path.GetFullPath(idxPath ?? Path.ChangeExtension(recPath, ".idx"));
         Directory.CreateDirectory(Path.GetDirectoryName(RecPath)!);
-        _recTmp = RecPath + $".{Environment.ProcessId}.tmp";
-        _idxTmp = IdxPath + $".{Environment.ProcessId}.tmp";
+        if (Path.GetDirectoryName(IdxPath) == Path.GetDirectoryName(RecPath) && Path.GetFileName(IdxPath) != Path.GetFileName(RecPath))
+        {
+            _generation = RecordPairPublisher.NewGeneration(RecPath);
+            _recTmp = Path.Combine(_generation, Path.GetFileName(RecPath));
+            _idxTmp = Path.Combine(_generation, Path.GetFileName(IdxPath));
+        }
+        else
+        {
+            _recTmp = Runtime.AtomicFile.TempPathFor(RecPath);
+            _idxTmp = Runtime.AtomicFile.TempPathFor(IdxPath);
+        }
         _rec = new FileStream(_recTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        _idx = new StreamWriter(_idxTmp, false, new UTF8Encoding(false)) { NewLine = "\n" };
+        _idx = new StreamWriter(new FileStream(_idxTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), new UTF8Encoding(false)) { NewLine = "\n" };
     }
 
     public void Write(long key, ReadOnlySpan<byte> record)
@@ -71,9 +83,15 @@ public sealed class RecordIoWriter : IDisposable
         _rec.Flush(true);
         _rec.Dispose();
         _idx.Flush();
+        ((FileStream)_idx.BaseStream).Flush(flushToDisk: true);
         _idx.Dispose();
-        File.Move(_recTmp, RecPath, overwrite: true);
-        File.Move(_idxTmp, IdxPath, overwrite: true);
+        if (_generation is not null) RecordPairPublisher.Publish(_generation, RecPath, IdxPath);
+        else
+        {
+            File.Move(_recTmp, RecPath, overwrite: true);
+            File.Move(_idxTmp, IdxPath, overwrite: true);
+            Runtime.AtomicFile.SyncDirectory(Path.GetDirectoryName(RecPath)!);
+        }
         _completed = true;
     }
 
@@ -84,5 +102,6 @@ public sealed class RecordIoWriter : IDisposable
         _idx.Dispose();
         File.Delete(_recTmp);
         File.Delete(_idxTmp);
+        if (_generation is not null) try { Directory.Delete(_generation, recursive: true); } catch (IOException) { }
     }
 }

@@ -13,26 +13,36 @@ public static class TorchCheckpointFile
 {
     /// <summary>All tensors in the checkpoint by (flattened) name. Non-tensor values are skipped
     /// and listed in <paramref name="nonTensorKeys"/>.</summary>
+    /// <remarks>Every failure — missing or unreadable file, not a zip, sizes that do not match the stored data, a
+    /// pickle PyBridge cannot read — is an <see cref="InvalidDataException"/> whose message names the file.</remarks>
     public static Dictionary<string, Tensor> Load(string path, List<string>? nonTensorKeys = null)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found", path);
+        if (path.Contains('\0')) throw new InvalidDataException($"{path.Replace('\0', '?')}: the path contains a NUL byte");
+        if (!File.Exists(path)) throw new InvalidDataException($"{path}: checkpoint not found");
         Hashtable root;
-        using (var fs = File.OpenRead(path))
+        try
         {
+            using var fs = File.OpenRead(path);
             Span<byte> sig = stackalloc byte[4];
             if (fs.Read(sig) != 4 || sig[0] != 0x50 || sig[1] != 0x4b)
                 throw new InvalidDataException($"{path}: not a zip-format torch.save checkpoint (re-save it with PyTorch ≥ 1.6: torch.save(model.state_dict(), path))");
             fs.Position = 0;
-            try { root = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(fs, leaveOpen: true); }
-            catch (InvalidCastException ex)
-            { throw new InvalidDataException($"{path}: the checkpoint's top level is not a dict", ex); }
-            catch (Exception ex) when (ex is NotImplementedException or InvalidOperationException or IOException or Razorvine.Pickle.PickleException or InvalidDataException)
-            { throw new InvalidDataException($"{path}: cannot read the checkpoint: {ex.Message}", ex); }
+            // PyBridge trusts data.pkl's element counts; they are checked against the stored bytes first.
+            TorchCheckpointPrecheck.Check(fs, path);
+            fs.Position = 0;
+            root = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(fs, leaveOpen: true);
         }
+        catch (InvalidDataException ex) when (ex.Message.StartsWith(path, StringComparison.Ordinal)) { throw; }
+        catch (InvalidCastException ex)
+        { throw new InvalidDataException($"{path}: the checkpoint's top level is not a dict", ex); }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException or InsufficientExecutionStackException))
+        { throw new InvalidDataException($"{path}: cannot read the checkpoint: {OneLine(ex.Message)}", ex); }
         var result = new Dictionary<string, Tensor>();
         Flatten(root, "", result, nonTensorKeys);
         return result;
     }
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
 
     private static void Flatten(Hashtable table, string prefix, Dictionary<string, Tensor> into, List<string>? other)
     {
