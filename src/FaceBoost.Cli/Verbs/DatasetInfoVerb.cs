@@ -14,9 +14,9 @@ public sealed class DatasetInfoVerb : IVerb
         var listFile = new Option<bool>("--list-file") { Description = "Read PATH as a list file (default: when PATH is a file)" };
         var unlabeled = new Option<bool>("--unlabeled") { Description = "Read PATH as an unlabeled tree of images (any depth) or list of paths" };
         var exclude = new Option<string[]>("--exclude") { Description = "File-name globs to leave out, e.g. '*_Ambient.pgm'", AllowMultipleArgumentsPerToken = true };
-        var groups = new Option<string?>("--groups") { Description = "'<identity> <group>' file" };
+        var groups = new Option<string?>("--groups") { Description = "'<identity> <group>' file" }.Path();
         var validate = new Option<bool>("--validate") { Description = "Decode every image and report failures and very dark images" };
-        var workers = new Option<int>("--workers") { Description = "Decoding threads for --validate", DefaultValueFactory = _ => 2 };
+        var workers = new Option<int>("--workers") { Description = "Decoding threads for --validate", DefaultValueFactory = _ => 2 }.Range(1, 256);
         var cmd = new Command("dataset-info", "Identities, images, groups and images per identity of a dataset; --validate decodes everything.");
         cmd.Arguments.Add(path);
         foreach (var o in new Option[] { listFile, unlabeled, exclude, groups, validate, workers }) cmd.Options.Add(o);
@@ -26,17 +26,11 @@ public sealed class DatasetInfoVerb : IVerb
             var ex = pr.GetValue(exclude) ?? [];
             Func<string, bool>? filter = ex.Length > 0 ? ImageFiles.Glob(ex) : null;
             FaceDataset ds;
-            try
             {
                 ds = pr.GetValue(unlabeled) ? FaceDataset.Unlabeled(p, exclude: filter)
                     : pr.GetValue(listFile) || File.Exists(p) ? FaceDataset.FromListFile(p)
                     : FaceDataset.FromFolder(p, exclude: filter);
                 if (pr.GetValue(groups) is string g) ds = ds.WithGroupsFile(g);
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"dataset-info: {e.Message}");
-                return 2;
             }
             Print(ds);
             if (pr.GetValue(validate))

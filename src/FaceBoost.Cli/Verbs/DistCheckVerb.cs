@@ -8,8 +8,8 @@ public sealed class DistCheckVerb : IVerb
 {
     public Command Build()
     {
-        var floats = new Option<long>("--floats") { Description = "all-reduce size in float32 values (IResNet-50 gradient ≈ 43.6M)", DefaultValueFactory = _ => 25_000_000 };
-        var repeats = new Option<int>("--repeats") { Description = "timed all-reduces", DefaultValueFactory = _ => 5 };
+        var floats = new Option<long>("--floats") { Description = "all-reduce size in float32 values (IResNet-50 gradient ≈ 43.6M)", DefaultValueFactory = _ => 25_000_000 }.Range(1L, 1L << 31);
+        var repeats = new Option<int>("--repeats") { Description = "timed all-reduces", DefaultValueFactory = _ => 5 }.Range(1, 10_000);
         var cmd = new Command("dist-check", "Check the data-parallel backend (run under mpirun) and measure all-reduce bandwidth.");
         cmd.Options.Add(floats);
         cmd.Options.Add(repeats);

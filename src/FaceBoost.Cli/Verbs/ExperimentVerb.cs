@@ -12,8 +12,8 @@ public sealed class ExperimentVerb : IVerb
         var cmd = new Command("experiment", "Run the paper's comparison from a JSON config: StyleGAN per unlabeled pool → encoder → " +
                                             "recognition arms (scratch / encoder-pretrained / synthetic identities) × label fractions × seeds → report. " +
                                             "Finished stages are cached by content; re-running resumes.");
-        var config = new Option<string>("--config") { Description = "Experiment config (JSON; may name a \"base\" config it overrides)", Required = true };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (overrides the config)" };
+        var config = new Option<string>("--config") { Description = "Experiment config (JSON; may name a \"base\" config it overrides)", Required = true }.Path();
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads (overrides the config)" }.Range(0, 1024);
         cmd.Options.Add(config);
         cmd.Options.Add(threads);
         cmd.SetAction(pr =>

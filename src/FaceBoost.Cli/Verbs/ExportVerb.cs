@@ -12,16 +12,16 @@ public sealed class ExportVerb : IVerb
 {
     public Command Build()
     {
-        var pth = new Option<string?>("--pth") { Description = "IResNet weights: a torch.save'd state dict (insightface backbone.pth or FaceBoost --pth-out)" };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "A FaceBoost recognition checkpoint (.fbck) or run folder (its latest)" };
-        var arch = new Option<string>("--arch") { Description = "iresnet18|34|50|100|200", DefaultValueFactory = _ => "iresnet50" };
-        var width = new Option<int>("--width") { Description = "Base width (64 = insightface)", DefaultValueFactory = _ => 64 };
-        var size = new Option<int>("--input-size") { Description = "Input side (112 = insightface)", DefaultValueFactory = _ => 112 };
-        var emb = new Option<int>("--embedding-size") { Description = "Embedding length", DefaultValueFactory = _ => 512 };
-        var onnx = new Option<string?>("--onnx") { Description = "Write an ONNX model here (opset 13; preprocessing in metadata)" };
-        var pthOut = new Option<string?>("--pth-out") { Description = "Write an insightface-loadable state dict here" };
-        var mean = new Option<float>("--mean") { Description = "Pixel mean recorded in the ONNX metadata (0–255 units)", DefaultValueFactory = _ => 127.5f };
-        var std = new Option<float>("--std") { Description = "Pixel std recorded in the ONNX metadata (0–255 units)", DefaultValueFactory = _ => 127.5f };
+        var pth = new Option<string?>("--pth") { Description = "IResNet weights: a torch.save'd state dict (insightface backbone.pth or FaceBoost --pth-out)" }.Path();
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A FaceBoost recognition checkpoint (.fbck) or run folder (its latest)" }.Path();
+        var arch = new Option<string>("--arch") { Description = "iresnet18|34|50|100|200", DefaultValueFactory = _ => "iresnet50" }.OneOf("iresnet18", "iresnet34", "iresnet50", "iresnet100", "iresnet200");
+        var width = new Option<int>("--width") { Description = "Base width (64 = insightface)", DefaultValueFactory = _ => 64 }.Range(8, 1024);
+        var size = new Option<int>("--input-size") { Description = "Input side (112 = insightface)", DefaultValueFactory = _ => 112 }.Range(16, 1024);
+        var emb = new Option<int>("--embedding-size") { Description = "Embedding length", DefaultValueFactory = _ => 512 }.Range(2, 8192);
+        var onnx = new Option<string?>("--onnx") { Description = "Write an ONNX model here (opset 13; preprocessing in metadata)" }.Path();
+        var pthOut = new Option<string?>("--pth-out") { Description = "Write an insightface-loadable state dict here" }.Path();
+        var mean = new Option<float>("--mean") { Description = "Pixel mean recorded in the ONNX metadata (0–255 units)", DefaultValueFactory = _ => 127.5f }.Range(-1000f, 1000f);
+        var std = new Option<float>("--std") { Description = "Pixel std recorded in the ONNX metadata (0–255 units)", DefaultValueFactory = _ => 127.5f }.Range(1e-6f, 1000f);
         var cmd = new Command("export", "Export IResNet weights to ONNX and/or an insightface state dict.");
         foreach (var o in new Option[] { pth, checkpoint, arch, width, size, emb, onnx, pthOut, mean, std }) cmd.Options.Add(o);
         cmd.SetAction(pr =>

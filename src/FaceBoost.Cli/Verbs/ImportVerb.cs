@@ -11,14 +11,14 @@ public sealed class ImportVerb : IVerb
 {
     public Command Build()
     {
-        var pth = new Option<string?>("--pth") { Description = "insightface backbone.pth (torch.save'd iresnet state dict)" };
-        var psp = new Option<string?>("--psp") { Description = "pSp/ReStyle checkpoint: report (and with --output save) its encoder weights in an IR-SE backbone" };
+        var pth = new Option<string?>("--pth") { Description = "insightface backbone.pth (torch.save'd iresnet state dict)" }.Path();
+        var psp = new Option<string?>("--psp") { Description = "pSp/ReStyle checkpoint: report (and with --output save) its encoder weights in an IR-SE backbone" }.Path();
         var arch = new Option<string>("--arch") { Description = "iresnet18|34|50|100|200 for --pth; irse50 / ir50 … for --psp", DefaultValueFactory = _ => "iresnet50" };
-        var width = new Option<int>("--width") { Description = "Base width (64 = published)", DefaultValueFactory = _ => 64 };
-        var size = new Option<int>("--input-size") { Description = "Input side", DefaultValueFactory = _ => 112 };
-        var emb = new Option<int>("--embedding-size") { Description = "Embedding length", DefaultValueFactory = _ => 512 };
-        var channels = new Option<int>("--input-channels") { Description = "3, or 6 for ReStyle encoders (image ⊕ average image)", DefaultValueFactory = _ => 3 };
-        var output = new Option<string?>("--output") { Description = "FaceBoost checkpoint to write (.fbck) for --pth" };
+        var width = new Option<int>("--width") { Description = "Base width (64 = published)", DefaultValueFactory = _ => 64 }.Range(8, 1024);
+        var size = new Option<int>("--input-size") { Description = "Input side", DefaultValueFactory = _ => 112 }.Range(16, 1024);
+        var emb = new Option<int>("--embedding-size") { Description = "Embedding length", DefaultValueFactory = _ => 512 }.Range(2, 8192);
+        var channels = new Option<int>("--input-channels") { Description = "3, or 6 for ReStyle encoders (image ⊕ average image)", DefaultValueFactory = _ => 3 }.Range(1, 16);
+        var output = new Option<string?>("--output") { Description = "FaceBoost checkpoint to write (.fbck) for --pth" }.Path();
         var cmd = new Command("import", "Import insightface iresnet weights as a FaceBoost checkpoint, or check a pSp encoder checkpoint against an IR-SE backbone.");
         foreach (var o in new Option[] { pth, psp, arch, width, size, emb, channels, output }) cmd.Options.Add(o);
         cmd.SetAction(pr =>

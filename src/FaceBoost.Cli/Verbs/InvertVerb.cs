@@ -12,13 +12,13 @@ public sealed class InvertVerb : IVerb
     public Command Build()
     {
         var cmd = new Command("invert", "Reconstruct aligned faces through a trained encoder and its generator; writes errors.csv (per-image L2, MS-SSIM) and a grid.");
-        var encoder = new Option<string>("--encoder") { Description = "Encoder checkpoint (checkpoint.fbenc from train-encoder)", Required = true };
-        var generator = new Option<string>("--generator") { Description = "Generator checkpoint (default: the one recorded in the encoder checkpoint)" };
-        var input = new Option<string>("--input") { Description = "Folder of aligned face images", Required = true };
-        var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "runs/invert" };
-        var iterations = new Option<int>("--iterations") { Description = "ReStyle passes (default: as trained)", DefaultValueFactory = _ => 0 };
-        var maxImages = new Option<int>("--max-images") { Description = "At most N images (0 = all)", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 };
+        var encoder = new Option<string>("--encoder") { Description = "Encoder checkpoint (checkpoint.fbenc from train-encoder)", Required = true }.Path();
+        var generator = new Option<string>("--generator") { Description = "Generator checkpoint (default: the one recorded in the encoder checkpoint)" }.Path();
+        var input = new Option<string>("--input") { Description = "Folder of aligned face images", Required = true }.Path();
+        var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "runs/invert" }.Path();
+        var iterations = new Option<int>("--iterations") { Description = "ReStyle passes (default: as trained)", DefaultValueFactory = _ => 0 }.Range(0, 100);
+        var maxImages = new Option<int>("--max-images") { Description = "At most N images (0 = all)", DefaultValueFactory = _ => 0 }.Range(0, int.MaxValue);
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 }.Range(0, 1024);
         foreach (var o in new Option[] { encoder, generator, input, output, iterations, maxImages, threads }) cmd.Options.Add(o);
         cmd.SetAction(pr =>
         {

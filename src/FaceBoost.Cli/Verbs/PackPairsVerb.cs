@@ -9,11 +9,11 @@ public sealed class PackPairsVerb : IVerb
 {
     public Command Build()
     {
-        var pairs = new Option<string?>("--pairs") { Description = "Pairs list: \"<pathA> <pathB> <1|0>\" per line" };
-        var root = new Option<string?>("--root") { Description = "Folder the pair paths are relative to (default: the list's folder)" };
-        var output = new Option<string?>("--output") { Description = "The .bin to write (pack) or the folder to extract into (--extract)" };
-        var size = new Option<int?>("--size") { Description = "Resize images to SIZE×SIZE (insightface .bin files hold 112×112 aligned faces)" };
-        var extract = new Option<string?>("--extract") { Description = "Unpack this .bin into --output (images/ + pairs.txt) instead of packing" };
+        var pairs = new Option<string?>("--pairs") { Description = "Pairs list: \"<pathA> <pathB> <1|0>\" per line" }.Path();
+        var root = new Option<string?>("--root") { Description = "Folder the pair paths are relative to (default: the list's folder)" }.Path();
+        var output = new Option<string?>("--output") { Description = "The .bin to write (pack) or the folder to extract into (--extract)" }.Path();
+        var size = new Option<int?>("--size") { Description = "Resize images to SIZE×SIZE (insightface .bin files hold 112×112 aligned faces)" }.Range(8, 4096);
+        var extract = new Option<string?>("--extract") { Description = "Unpack this .bin into --output (images/ + pairs.txt) instead of packing" }.Path();
         var cmd = new Command("pack-pairs", "Write an insightface verification .bin (lfw.bin style) from a pairs list, or --extract one.");
         foreach (var o in new Option[] { pairs, root, output, size, extract }) cmd.Options.Add(o);
         cmd.SetAction(pr =>

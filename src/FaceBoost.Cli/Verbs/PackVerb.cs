@@ -9,12 +9,12 @@ public sealed class PackVerb : IVerb
 {
     public Command Build()
     {
-        var input = new Option<string?>("--input") { Description = "Image tree: one sub-folder per identity" };
-        var extract = new Option<string?>("--extract") { Description = "Instead of packing, unpack this train.rec folder into an image tree at --output" };
-        var output = new Option<string>("--output") { Description = "Output folder for train.rec, train.idx, property", Required = true };
-        var size = new Option<int?>("--size") { Description = "Resize every image to SIZE×SIZE (insightface uses 112); default: keep the first image's size" };
+        var input = new Option<string?>("--input") { Description = "Image tree: one sub-folder per identity" }.Path();
+        var extract = new Option<string?>("--extract") { Description = "Instead of packing, unpack this train.rec folder into an image tree at --output" }.Path();
+        var output = new Option<string>("--output") { Description = "Output folder for train.rec, train.idx, property", Required = true }.Path();
+        var size = new Option<int?>("--size") { Description = "Resize every image to SIZE×SIZE (insightface uses 112); default: keep the first image's size" }.Range(8, 4096);
         var png = new Option<bool>("--png") { Description = "Store lossless PNG instead of JPEG (OpenCV/insightface decode both)" };
-        var quality = new Option<int>("--quality") { Description = "JPEG quality for re-encoded images", DefaultValueFactory = _ => 95 };
+        var quality = new Option<int>("--quality") { Description = "JPEG quality for re-encoded images", DefaultValueFactory = _ => 95 }.Range(1, 100);
         var cmd = new Command("pack", "Pack an image tree into an insightface/MXNet RecordIO training set (train.rec + train.idx + property).");
         foreach (var o in new Option[] { input, extract, output, size, png, quality }) cmd.Options.Add(o);
         cmd.SetAction(pr =>

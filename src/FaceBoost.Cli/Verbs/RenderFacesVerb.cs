@@ -11,17 +11,17 @@ public sealed class RenderFacesVerb : IVerb
     public Command Build()
     {
         var cmd = new Command("render-faces", "Render procedural cartoon faces (aligned like ArcFace crops) as a labeled folder <group>_<id>/<k>.png, or an unlabeled pool.");
-        var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var identities = new Option<int>("--identities") { Description = "Number of identities (labeled mode)", DefaultValueFactory = _ => 100 };
-        var perId = new Option<int?>("--images-per-identity") { Description = "Images per identity (default 10 labeled, 2 unlabeled)" };
-        var size = new Option<int>("--size") { Description = "Image side in pixels (32-128 typical)", DefaultValueFactory = _ => 64 };
+        var outDir = new Option<string>("--out") { Description = "Output folder", Required = true }.Path();
+        var identities = new Option<int>("--identities") { Description = "Number of identities (labeled mode)", DefaultValueFactory = _ => 100 }.Range(1, 10_000_000);
+        var perId = new Option<int?>("--images-per-identity") { Description = "Images per identity (default 10 labeled, 2 unlabeled)" }.Range(1, 100_000);
+        var size = new Option<int>("--size") { Description = "Image side in pixels (32-128 typical)", DefaultValueFactory = _ => 64 }.Range(16, 1024);
         var seed = new Option<ulong>("--seed") { Description = "Dataset seed: same seed, same bytes", DefaultValueFactory = _ => 1UL };
-        var groups = new Option<string>("--groups") { Description = "Comma-separated groups among A,B,C,D (labeled: round-robin; unlabeled: equal mix)", DefaultValueFactory = _ => "A,B,C,D" };
-        var offset = new Option<long?>("--identity-offset") { Description = "First global identity index (default 0 labeled, 1000000 unlabeled); disjoint ranges give disjoint people" };
-        var unlabeled = new Option<int?>("--unlabeled") { Description = "Write an unlabeled flat pool of this many images instead of a labeled set" };
-        var nuisance = new Option<float>("--nuisance") { Description = "Nuisance strength: 0 identical frontal images, 1 default, 1.5 hard", DefaultValueFactory = _ => 1f };
-        var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores)", DefaultValueFactory = _ => 0 };
-        var sheet = new Option<string?>("--contact-sheet") { Description = "Also write a PNG grid of the first 8 identities x up to 8 images (labeled mode)" };
+        var groups = new Option<string>("--groups") { Description = "Comma-separated groups among A,B,C,D (labeled: round-robin; unlabeled: equal mix)", DefaultValueFactory = _ => "A,B,C,D" }.Rule(GroupsProblem);
+        var offset = new Option<long?>("--identity-offset") { Description = "First global identity index (default 0 labeled, 1000000 unlabeled); disjoint ranges give disjoint people" }.Range(0L, long.MaxValue / 2);
+        var unlabeled = new Option<int?>("--unlabeled") { Description = "Write an unlabeled flat pool of this many images instead of a labeled set" }.Range(1, 100_000_000);
+        var nuisance = new Option<float>("--nuisance") { Description = "Nuisance strength: 0 identical frontal images, 1 default, 1.5 hard", DefaultValueFactory = _ => 1f }.Range(0f, 5f);
+        var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores)", DefaultValueFactory = _ => 0 }.Range(0, 1024);
+        var sheet = new Option<string?>("--contact-sheet") { Description = "Also write a PNG grid of the first 8 identities x up to 8 images (labeled mode)" }.Path();
         foreach (var o in new Option[] { outDir, identities, perId, size, seed, groups, offset, unlabeled, nuisance, threads, sheet }) cmd.Options.Add(o);
 
         cmd.SetAction(pr =>
@@ -33,7 +33,6 @@ public sealed class RenderFacesVerb : IVerb
             int k = pr.GetValue(perId) ?? (pool is null ? 10 : 2);
             int total = pool ?? pr.GetValue(identities) * k;
             ProceduralDatasetSummary? summary = null;
-            try
             {
                 AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                     .Start(ctx =>
@@ -58,11 +57,6 @@ public sealed class RenderFacesVerb : IVerb
                         task.Value = total;
                     });
             }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine($"render-faces: {e.Message}");
-                return 2;
-            }
             var s = summary!;
             Console.WriteLine($"wrote {s.Images} images of {s.Identities} identities (indices {s.FirstIdentity}..{s.EndIdentity - 1}) to {s.Root} in {s.Elapsed.TotalSeconds:F1} s ({s.ImagesPerSecond:F0} images/s)");
             if (pr.GetValue(sheet) is { } sheetPath && pool is null)
@@ -78,5 +72,16 @@ public sealed class RenderFacesVerb : IVerb
             return 0;
         });
         return cmd;
+    }
+
+    private static readonly string[] KnownGroups = ["A", "B", "C", "D"];
+
+    private static string? GroupsProblem(string spec)
+    {
+        var groups = spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (groups.Length == 0) return "needs at least one group";
+        var unknown = groups.FirstOrDefault(g => !KnownGroups.Contains(g, StringComparer.Ordinal));
+        if (unknown is not null) return $"unknown group '{unknown}' (groups are {string.Join(", ", KnownGroups)})";
+        return groups.Distinct(StringComparer.Ordinal).Count() != groups.Length ? "a group is listed twice" : null;
     }
 }

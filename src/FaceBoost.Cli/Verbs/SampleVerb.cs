@@ -12,17 +12,17 @@ public sealed class SampleVerb : IVerb
     public Command Build()
     {
         var cmd = new Command("sample", "Generate faces from a train-gan checkpoint: a grid and/or an image folder.");
-        var ckpt = new Option<string>("--checkpoint") { Required = true };
-        var seeds = new Option<string>("--seeds") { Description = "e.g. 0-63 or 1,5,9", DefaultValueFactory = _ => "0-63" };
-        var psi = new Option<float>("--truncation") { Description = "ψ (1 = none)", DefaultValueFactory = _ => 1f };
-        var grid = new Option<string?>("--grid") { Description = "Write one PNG grid here" };
-        var columns = new Option<int>("--columns") { DefaultValueFactory = _ => 8 };
-        var outDir = new Option<string?>("--out-dir") { Description = "Write seed<NNNN>.png per image here" };
+        var ckpt = new Option<string>("--checkpoint") { Required = true }.Path();
+        var seeds = new Option<string>("--seeds") { Description = "e.g. 0-63 or 1,5,9", DefaultValueFactory = _ => "0-63" }.Rule(SeedsProblem);
+        var psi = new Option<float>("--truncation") { Description = "ψ (1 = none)", DefaultValueFactory = _ => 1f }.Range(0f, 2f);
+        var grid = new Option<string?>("--grid") { Description = "Write one PNG grid here" }.Path();
+        var columns = new Option<int>("--columns") { DefaultValueFactory = _ => 8 }.Range(1, 256);
+        var outDir = new Option<string?>("--out-dir") { Description = "Write seed<NNNN>.png per image here" }.Path();
         foreach (var o in new Option[] { ckpt, seeds, psi, grid, columns, outDir }) cmd.Options.Add(o);
         cmd.SetAction(pr =>
         {
             var gridPath = pr.GetValue(grid); var dir = pr.GetValue(outDir);
-            if (gridPath is null && dir is null) { Console.Error.WriteLine("give --grid and/or --out-dir"); return 2; }
+            if (gridPath is null && dir is null) throw new ArgumentException("give --grid and/or --out-dir");
             TorchRuntime.Initialize();
             using var g = StyleGenerator.Load(pr.GetValue(ckpt)!);
             var list = LatentSeeds.Parse(pr.GetValue(seeds)!);
@@ -46,5 +46,26 @@ public sealed class SampleVerb : IVerb
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Most images one `sample` call makes.</summary>
+    private const long MaxSeeds = 100_000;
+
+    private static string? SeedsProblem(string spec)
+    {
+        long count = 0;
+        foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var dash = part.IndexOf('-', 1);
+            if (dash > 0 && int.TryParse(part[..dash], out var a) && int.TryParse(part[(dash + 1)..], out var b))
+            {
+                if (b < a) return $"range '{part}' runs backwards";
+                count += (long)b - a + 1;
+            }
+            else if (int.TryParse(part, out _)) count++;
+            else return $"cannot read '{part}' (use e.g. 0-63 or 1,5,9)";
+        }
+        if (count == 0) return "no seeds given";
+        return count > MaxSeeds ? $"{count} seeds; at most {MaxSeeds} per call" : null;
     }
 }

@@ -13,14 +13,14 @@ public sealed class SynthVerb : IVerb
     {
         var cmd = new Command("synth", "Sample synthetic identities from a generator: an identity is a latent; its images keep the coarse " +
                                        "styles and resample the fine styles and the noise. Writes out/<identity>/<k>.png (resumable).");
-        var generator = new Option<string>("--generator") { Description = "Generator checkpoint (checkpoint.fbgan from train-gan)", Required = true };
-        var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var ids = new Option<int>("--identities") { Description = "Number of identities", DefaultValueFactory = _ => 200 };
-        var perId = new Option<int>("--images-per-identity") { DefaultValueFactory = _ => 8 };
-        var psi = new Option<float>("--truncation") { Description = "Truncation ψ (1 = none)", DefaultValueFactory = _ => 0.8f };
-        var coarse = new Option<int>("--coarse-layers") { Description = "Style layers kept per identity (the rest vary per image)", DefaultValueFactory = _ => 4 };
+        var generator = new Option<string>("--generator") { Description = "Generator checkpoint (checkpoint.fbgan from train-gan)", Required = true }.Path();
+        var outDir = new Option<string>("--out") { Description = "Output folder", Required = true }.Path();
+        var ids = new Option<int>("--identities") { Description = "Number of identities", DefaultValueFactory = _ => 200 }.Range(1, 1_000_000);
+        var perId = new Option<int>("--images-per-identity") { DefaultValueFactory = _ => 8 }.Range(1, 10_000);
+        var psi = new Option<float>("--truncation") { Description = "Truncation ψ (1 = none)", DefaultValueFactory = _ => 0.8f }.Range(0f, 2f);
+        var coarse = new Option<int>("--coarse-layers") { Description = "Style layers kept per identity (the rest vary per image)", DefaultValueFactory = _ => 4 }.Range(0, 64);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
-        var grid = new Option<string?>("--grid") { Description = "Also write a PNG grid: one row per identity (first 8)" };
+        var grid = new Option<string?>("--grid") { Description = "Also write a PNG grid: one row per identity (first 8)" }.Path();
         foreach (var o in new Option[] { generator, outDir, ids, perId, psi, coarse, seed, grid }) cmd.Options.Add(o);
         cmd.SetAction(pr =>
         {
