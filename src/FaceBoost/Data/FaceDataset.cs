@@ -329,6 +329,9 @@ public sealed class FaceDataset
     /// <summary>The non-blank, non-comment lines of a text list (pairs, labels, groups), trimmed. A missing or
     /// unreadable file, or a line holding a NUL or other control character (a binary file, or a path no file system
     /// accepts), is an <see cref="InvalidDataException"/> naming the file and line.</summary>
+    private static readonly System.Buffers.SearchValues<char> ControlChars =
+        System.Buffers.SearchValues.Create(Enumerable.Range(0, 32).Where(c => c != '\t').Select(c => (char)c).Append('\x7f').ToArray());
+
     internal static List<(string Text, int LineNo)> ReadListLines(string file)
     {
         if (file.Contains('\0')) throw new InvalidDataException($"{file.Replace('\0', '?')}: the list path contains a NUL byte");
@@ -342,8 +345,8 @@ public sealed class FaceDataset
                 n++;
                 var t = raw.Trim();
                 if (t.Length == 0 || t[0] == '#') continue;
-                int bad = t.AsSpan().IndexOfAnyInRange('\0', '\x1f');
-                if (bad >= 0 && t[bad] != '\t')
+                int bad = t.AsSpan().IndexOfAny(ControlChars);
+                if (bad >= 0)
                     throw new InvalidDataException($"{file}:{n}: control character U+{(int)t[bad]:X4} in the line (a NUL byte in a path, or not a text list)");
                 result.Add((t, n));
             }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -31,6 +32,8 @@ public static class JsonConfig
         MaxDepth = 64,
     };
 
+    private static readonly System.Text.Encoding StrictUtf8 = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+
     public static JsonObject LoadMerged(string path, int depth = 0)
     {
         if (path.Contains('\0')) throw new InvalidDataException($"{path.Replace('\0', '?')}: the config path contains a NUL byte");
@@ -40,8 +43,9 @@ public static class JsonConfig
         try
         {
             if (new FileInfo(path).Length > MaxConfigBytes) throw new InvalidDataException($"{path}: config larger than {MaxConfigBytes} bytes");
-            text = File.ReadAllText(path);
+            text = File.ReadAllText(path, StrictUtf8);
         }
+        catch (DecoderFallbackException ex) { throw new InvalidDataException($"{path}: not UTF-8 text", ex); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         { throw new InvalidDataException($"{path}: cannot read the config: {ex.Message}", ex); }
         return Parse(text, path, depth);

@@ -51,6 +51,30 @@ public static class ImageDecoder
         };
     }
 
+    /// <summary>Rejects a header whose size the file's data cannot possibly encode (a tiny file claiming a huge image),
+    /// before pixel memory is allocated: deflate expands at most ~1032:1, so a PNG needs at least 1/1100 of its raw
+    /// scanlines; a JPEG or GIF needs well over one bit per 64 pixels, so at least 1 byte per 4096 pixels is required.</summary>
+    private static void CheckDataCanHold(byte[] bytes, SKEncodedImageFormat format, long width, long height, string source)
+    {
+        long minBytes = format switch
+        {
+            SKEncodedImageFormat.Png => height * PngRowBytes(bytes, width) / 1100,
+            SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Gif => width * height / 4096,
+            _ => 0,
+        };
+        if (bytes.Length < minBytes)
+            throw new ImageDecodeException(source, $"{format.ToString().ToUpperInvariant()} of {bytes.Length} bytes cannot hold the {width}x{height} image its header declares (truncated or forged)");
+    }
+
+    // One PNG scanline: filter byte + width × channels × bit depth bits (IHDR: depth at byte 24, colour type at 25).
+    private static long PngRowBytes(byte[] png, long width)
+    {
+        int depth = png.Length > 25 ? png[24] : 1;
+        int channels = png.Length > 25 ? png[25] switch { 2 => 3, 4 => 2, 6 => 4, _ => 1 } : 1;
+        if (depth is not (1 or 2 or 4 or 8 or 16)) depth = 1;
+        return 1 + (width * channels * depth + 7) / 8;
+    }
+
     private static RgbImage DecodeWithSkia(byte[] bytes, string source, int minShorterSide)
     {
         using var stream = new SKMemoryStream(bytes);
@@ -58,6 +82,7 @@ public static class ImageDecoder
             ?? throw new ImageDecodeException(source, $"decoder rejected the file ({result})");
         // The header's size is checked before any pixel memory exists.
         CheckDeclaredSize(codec.Info.Width, codec.Info.Height, source, codec.EncodedFormat.ToString().ToUpperInvariant());
+        CheckDataCanHold(bytes, codec.EncodedFormat, codec.Info.Width, codec.Info.Height, source);
         var size = codec.Info.Size;
         if (minShorterSide > 0)
             foreach (var scale in new[] { 0.125f, 0.25f, 0.5f })
