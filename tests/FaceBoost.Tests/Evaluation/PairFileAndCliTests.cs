@@ -21,7 +21,7 @@ public sealed class PairFileAndCliTests : IDisposable
         Assert.All(rfw, x => Assert.Equal("African", x.Group));
 
         // Folds from the list win over the configured scheme: 2 folds of 2 pairs.
-        var r = VerificationEvaluator.FromScores(p, [0.9, 0.1, 0.8, 0.2], new MetricsOptions { FoldScheme = FoldScheme.Stratified });
+        var r = VerificationEvaluator.FromScores(p, [0.9, 0.1, 0.8, 0.2], new MetricsOptions { Protocol = VerificationProtocol.Exact, FoldScheme = FoldScheme.Stratified });
         Assert.Equal(2, r.Overall.KFold.FoldAccuracies.Length);
         Assert.Equal(FoldScheme.Consecutive, r.Protocol.FoldScheme);
         Assert.Equal(1.0, r.Overall.KFold.Mean);
