@@ -20,6 +20,10 @@ public sealed record VerificationReport
     public ExtractionOptions Extraction { get; init; } = new();
     /// <summary>Cosine score of each input pair (NaN = excluded), in input order.</summary>
     public IReadOnlyList<double> Scores { get; init; } = [];
+    /// <summary>Overall fold of each input pair (−1 = excluded).</summary>
+    public IReadOnlyList<int> PairFolds { get; init; } = [];
+    /// <summary>Fold of each input pair within its group's own figures (−1 = no group figures).</summary>
+    public IReadOnlyList<int> PairGroupFolds { get; init; } = [];
     /// <summary>The pairs scored, in input order.</summary>
     public IReadOnlyList<Data.VerificationPair> Pairs { get; init; } = [];
     /// <summary>Normalised embedding of every image embedded (flip-summed when so configured); empty when not kept.</summary>
