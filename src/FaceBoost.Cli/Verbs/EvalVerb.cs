@@ -27,6 +27,12 @@ public sealed class EvalVerb : IVerb
         };
         var pairsFormat = new Option<PairFileFormat>("--pairs-format") { Description = "auto | lfw | rfw | generic ('pathA pathB 0|1 [group]')", DefaultValueFactory = _ => PairFileFormat.Auto };
         var images = new Option<string?>("--images") { Description = "Image root for pair lists ('{group}' is replaced by the group name)" };
+        var imagePattern = new Option<string>("--image-pattern")
+        {
+            Description = "Image path of name + number lists (LFW/RFW) under --images: {name}, {num} or {num:0000} (zero-padded), {ext}",
+            DefaultValueFactory = _ => ImagePathTemplate.LfwPattern,
+        };
+        var imageExt = new Option<string>("--image-ext") { Description = "{ext} of --image-pattern: jpg | png | pgm | ...", DefaultValueFactory = _ => "jpg" };
         var dataset = new Option<string?>("--dataset") { Description = "Labeled set to generate pairs from: identity folders or a '<file> <id>' list" };
         var numPairs = new Option<int>("--num-pairs") { Description = "Pairs to generate with --dataset (half genuine)", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Seed for generated pairs and stratified folds", DefaultValueFactory = _ => 0 };
@@ -55,7 +61,7 @@ public sealed class EvalVerb : IVerb
         var outDir = new Option<string?>("--out") { Description = "Folder for results.json, table.md, roc.png, pairs.tsv, scores.tsv, embeddings.npy/.tsv" };
 
         var cmd = new Command("eval", "Face verification: 10-fold accuracy, TAR@FAR, ROC/AUC/EER, per-group Avg/Std/SER.");
-        foreach (var o in new Option[] { model, fromScores, protocol, scoresOnly, noFlip, pairs, pairsFormat, images, dataset, numPairs, seed, exclude, groups, flip, preprocess, inputSize, mean, std, bgr, nhwc, batch, threads, folds, foldScheme, linearFar, outDir })
+        foreach (var o in new Option[] { model, fromScores, protocol, scoresOnly, noFlip, pairs, pairsFormat, images, imagePattern, imageExt, dataset, numPairs, seed, exclude, groups, flip, preprocess, inputSize, mean, std, bgr, nhwc, batch, threads, folds, foldScheme, linearFar, outDir })
             cmd.Options.Add(o);
 
         cmd.SetAction(pr =>
@@ -84,7 +90,8 @@ public sealed class EvalVerb : IVerb
                     Finish(fromReport, pr.GetValue(outDir), pr.GetValue(linearFar), scoresOnly: true);
                     return 0;
                 }
-                if (pr.GetValue(model) is null) throw new ArgumentException("give --model (or --from-scores scores.tsv)");
+                if (pr.GetValue(model) is not { } modelArg) throw new ArgumentException("give --model (or --from-scores scores.tsv)");
+                if (!File.Exists(modelArg) && !Directory.Exists(modelArg)) throw new FileNotFoundException($"model '{modelArg}' does not exist", modelArg);
                 var pairFiles = pr.GetValue(pairs) ?? [];
                 var ds = pr.GetValue(dataset);
                 if ((pairFiles.Length == 0) == (ds is null))
@@ -103,15 +110,21 @@ public sealed class EvalVerb : IVerb
                 else
                 {
                     var read = new List<VerificationPair>();
+                    var template = new ImagePathTemplate(pr.GetValue(imagePattern)!, pr.GetValue(imageExt)!).Validate();
                     bool allLfw = true;
                     foreach (var spec in pairFiles)
                     {
                         int eq = spec.IndexOf('=');
                         // "group=file", unless the '=' is part of an existing file name.
                         var (group, file) = eq > 0 && !File.Exists(spec) ? (spec[..eq], spec[(eq + 1)..]) : ((string?)null, spec);
-                        read.AddRange(PairFileReader.Read(file, pr.GetValue(images), group, pr.GetValue(pairsFormat)));
+                        var filePairs = PairSets.Read(file, new PairListOptions
+                        {
+                            ImageRoot = pr.GetValue(images), Group = group, Format = pr.GetValue(pairsFormat), Images = template,
+                        });
+                        PairSets.RequireImages(filePairs, file);
+                        read.AddRange(filePairs);
                         allLfw &= pr.GetValue(pairsFormat) is PairFileFormat.Lfw or PairFileFormat.Rfw
-                                  || pr.GetValue(pairsFormat) == PairFileFormat.Auto && PairFileReader.IsLfwStyle(file);
+                                  || pr.GetValue(pairsFormat) == PairFileFormat.Auto && PairSets.IsNamedList(file);
                     }
                     // Published lists (LFW/RFW) define their folds by order; a generic list may be sorted by label.
                     scheme = allLfw ? FoldScheme.Consecutive : FoldScheme.Stratified;

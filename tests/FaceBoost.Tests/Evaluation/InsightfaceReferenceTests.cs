@@ -79,7 +79,7 @@ public sealed class InsightfaceReferenceTests
     [Fact]
     public void LfwListWithHeaderFoldsMatchesTheReference()
     {
-        var pairs = PairFileReader.Read(Fixture("lfw_pairs.txt"), "/lfw");
+        var pairs = PairSets.Read(Fixture("lfw_pairs.txt"), new PairListOptions { ImageRoot = "/lfw" });
         Assert.Equal(600, pairs.Count);
         Assert.Equal(Enumerable.Range(0, 600).Select(i => i / 60), pairs.Select(p => p.Fold));
         var sf = EvalArtifacts.ReadScores(Fixture("lfw.tsv"));
@@ -92,7 +92,7 @@ public sealed class InsightfaceReferenceTests
     public void RfwPerGroupRunMatchesTheReference()
     {
         string[] groups = ["African", "Asian", "Caucasian", "Indian"];
-        var pairs = groups.SelectMany(g => PairFileReader.Read(Fixture(Path.Combine("rfw", g + "_pairs.txt")), "/rfw", g)).ToList();
+        var pairs = groups.SelectMany(g => PairSets.Read(Fixture(Path.Combine("rfw", g + "_pairs.txt")), new PairListOptions { ImageRoot = "/rfw", Group = g })).ToList();
         var sf = EvalArtifacts.ReadScores(Fixture("rfw.tsv"));
         Assert.Equal(sf.Pairs.Select(p => (p.Same, p.Group)), pairs.Select(p => (p.Same, p.Group)));
         var r = VerificationEvaluator.FromScores(pairs, sf.Scores, Options);
