@@ -73,6 +73,21 @@ public sealed class EvalOutputsTests : IDisposable
     }
 
     [Fact]
+    public void ArmResultsWriteRocCsvAndNullsAndStillReadTheOldRocPngName()
+    {
+        var figures = new FaceBoost.Experiments.VerificationFigures(0.9, 0.01, 0.5, null, 0.95, null, 100);
+        var r = new FaceBoost.Experiments.ArmResult("scratch", 0.1, 0, "orl", figures, new Dictionary<string, FaceBoost.Experiments.VerificationFigures>(), "roc-orl.csv");
+        var json = System.Text.Json.JsonSerializer.Serialize(r, FaceBoost.Experiments.JsonConfig.Options);
+        Assert.Contains("\"rocCsv\": \"roc-orl.csv\"", json);
+        Assert.DoesNotContain("rocPng", json);
+        Assert.DoesNotContain("NaN", json);
+        Assert.Contains("\"tarAtFar1e3\": null", json);
+        var old = json.Replace("\"rocCsv\"", "\"rocPng\"", StringComparison.Ordinal).Replace("\"tarAtFar1e3\": null", "\"tarAtFar1e3\": \"NaN\"", StringComparison.Ordinal);
+        var back = System.Text.Json.JsonSerializer.Deserialize<FaceBoost.Experiments.ArmResult>(old, FaceBoost.Experiments.JsonConfig.Options)!;
+        Assert.Equal("roc-orl.csv", back.RocCsv);
+    }
+
+    [Fact]
     public void SingleClassFoldsWarnAndAreFlagged()
     {
         // A generated list is genuine first, then impostors: consecutive folds are one class each.
