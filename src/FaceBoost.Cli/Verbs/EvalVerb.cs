@@ -11,7 +11,15 @@ public sealed class EvalVerb : IVerb
 {
     public Command Build()
     {
-        var model = new Option<string>("--model") { Description = "Model to evaluate: *.onnx or a FaceBoost checkpoint", Required = true };
+        var model = new Option<string?>("--model") { Description = "Model to evaluate: *.onnx or a FaceBoost checkpoint (not with --from-scores)" };
+        var fromScores = new Option<string?>("--from-scores") { Description = "Recompute every figure from a scores.tsv written by eval (no model, no images)" };
+        var protocol = new Option<string>("--protocol")
+        {
+            Description = "insightface (what papers report: 0.01 distance grid, calculate_val TAR@FAR mean ± std) | exact (exact cuts, pooled TAR@FAR)",
+            DefaultValueFactory = _ => "insightface",
+        };
+        var scoresOnly = new Option<bool>("--scores-only") { Description = "Write pairs.tsv and scores.tsv but not embeddings.npy/.tsv (big sets)" };
+        var noFlip = new Option<bool>("--no-flip") { Description = "Embed the image alone (default: flip-summed, as the paper and insightface)" };
         var pairs = new Option<string[]>("--pairs")
         {
             Description = "Pair list (LFW/RFW/generic); repeat as group=file for per-group files (RFW: --pairs African=African_pairs.txt ...)",
@@ -19,12 +27,18 @@ public sealed class EvalVerb : IVerb
         };
         var pairsFormat = new Option<PairFileFormat>("--pairs-format") { Description = "auto | lfw | rfw | generic ('pathA pathB 0|1 [group]')", DefaultValueFactory = _ => PairFileFormat.Auto };
         var images = new Option<string?>("--images") { Description = "Image root for pair lists ('{group}' is replaced by the group name)" };
+        var imagePattern = new Option<string>("--image-pattern")
+        {
+            Description = "Image path of name + number lists (LFW/RFW) under --images: {name}, {num} or {num:0000} (zero-padded), {ext}",
+            DefaultValueFactory = _ => ImagePathTemplate.LfwPattern,
+        };
+        var imageExt = new Option<string>("--image-ext") { Description = "{ext} of --image-pattern: jpg | png | pgm | ...", DefaultValueFactory = _ => "jpg" };
         var dataset = new Option<string?>("--dataset") { Description = "Labeled set to generate pairs from: identity folders or a '<file> <id>' list" };
         var numPairs = new Option<int>("--num-pairs") { Description = "Pairs to generate with --dataset (half genuine)", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Seed for generated pairs and stratified folds", DefaultValueFactory = _ => 0 };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob(s) of files to leave out of --dataset, e.g. '*_Ambient.pgm' for Extended Yale B" };
         var groups = new Option<string?>("--groups") { Description = "File of '<identity|file> <group>' lines for per-group results" };
-        var flip = new Option<bool>("--flip") { Description = "Flip-sum embeddings (embedding + embedding of the mirrored image), as the paper" };
+        var flip = new Option<bool>("--flip") { Description = "Flip-sum embeddings (embedding + embedding of the mirrored image), as the paper; the default" };
         var preprocess = new Option<string>("--preprocess")
         {
             Description = "resize (stretch to input size) | resize-crop (paper: 128 → centre 112) | pad (pad to square, resize) | crop-square",
@@ -44,16 +58,40 @@ public sealed class EvalVerb : IVerb
             DefaultValueFactory = _ => "auto",
         };
         var linearFar = new Option<bool>("--linear-far") { Description = "Plot the ROC with a linear FAR axis (default log)" };
-        var outDir = new Option<string?>("--out") { Description = "Folder for results.json, roc.png and table.md" };
+        var outDir = new Option<string?>("--out") { Description = "Folder for results.json, table.md, roc.png, pairs.tsv, scores.tsv, embeddings.npy/.tsv" };
 
         var cmd = new Command("eval", "Face verification: 10-fold accuracy, TAR@FAR, ROC/AUC/EER, per-group Avg/Std/SER.");
-        foreach (var o in new Option[] { model, pairs, pairsFormat, images, dataset, numPairs, seed, exclude, groups, flip, preprocess, inputSize, mean, std, bgr, nhwc, batch, threads, folds, foldScheme, linearFar, outDir })
+        foreach (var o in new Option[] { model, fromScores, protocol, scoresOnly, noFlip, pairs, pairsFormat, images, imagePattern, imageExt, dataset, numPairs, seed, exclude, groups, flip, preprocess, inputSize, mean, std, bgr, nhwc, batch, threads, folds, foldScheme, linearFar, outDir })
             cmd.Options.Add(o);
 
         cmd.SetAction(pr =>
         {
             try
             {
+                var proto = pr.GetValue(protocol)!.ToLowerInvariant() switch
+                {
+                    "insightface" => VerificationProtocol.Insightface,
+                    "exact" => VerificationProtocol.Exact,
+                    var other => throw new ArgumentException($"--protocol '{other}' is not insightface or exact"),
+                };
+                if (pr.GetValue(fromScores) is { } scoresFile)
+                {
+                    if (pr.GetValue(model) is not null) throw new ArgumentException("give --model or --from-scores, not both");
+                    var sf = EvalArtifacts.ReadScores(scoresFile);
+                    var fs = pr.GetValue(foldScheme)!.ToLowerInvariant();
+                    // The fold column is the split the scores were evaluated with; --fold-scheme reassigns.
+                    bool useColumn = fs == "auto" && sf.Pairs.All(p => p.Fold >= 0);
+                    var metrics = new MetricsOptions
+                    {
+                        Protocol = proto, Folds = pr.GetValue(folds), Seed = pr.GetValue(seed), UseListFolds = useColumn,
+                        FoldScheme = fs == "stratified" ? FoldScheme.Stratified : FoldScheme.Consecutive,
+                    };
+                    var fromReport = VerificationEvaluator.FromScores(sf.Pairs, sf.Scores, metrics, scoresFile, useColumn ? sf.GroupFolds : null);
+                    Finish(fromReport, pr.GetValue(outDir), pr.GetValue(linearFar), scoresOnly: true);
+                    return 0;
+                }
+                if (pr.GetValue(model) is not { } modelArg) throw new ArgumentException("give --model (or --from-scores scores.tsv)");
+                if (!File.Exists(modelArg) && !Directory.Exists(modelArg)) throw new FileNotFoundException($"model '{modelArg}' does not exist", modelArg);
                 var pairFiles = pr.GetValue(pairs) ?? [];
                 var ds = pr.GetValue(dataset);
                 if ((pairFiles.Length == 0) == (ds is null))
@@ -72,15 +110,21 @@ public sealed class EvalVerb : IVerb
                 else
                 {
                     var read = new List<VerificationPair>();
+                    var template = new ImagePathTemplate(pr.GetValue(imagePattern)!, pr.GetValue(imageExt)!).Validate();
                     bool allLfw = true;
                     foreach (var spec in pairFiles)
                     {
                         int eq = spec.IndexOf('=');
                         // "group=file", unless the '=' is part of an existing file name.
                         var (group, file) = eq > 0 && !File.Exists(spec) ? (spec[..eq], spec[(eq + 1)..]) : ((string?)null, spec);
-                        read.AddRange(PairFileReader.Read(file, pr.GetValue(images), group, pr.GetValue(pairsFormat)));
+                        var filePairs = PairSets.Read(file, new PairListOptions
+                        {
+                            ImageRoot = pr.GetValue(images), Group = group, Format = pr.GetValue(pairsFormat), Images = template,
+                        });
+                        PairSets.RequireImages(filePairs, file);
+                        read.AddRange(filePairs);
                         allLfw &= pr.GetValue(pairsFormat) is PairFileFormat.Lfw or PairFileFormat.Rfw
-                                  || pr.GetValue(pairsFormat) == PairFileFormat.Auto && PairFileReader.IsLfwStyle(file);
+                                  || pr.GetValue(pairsFormat) == PairFileFormat.Auto && PairSets.IsNamedList(file);
                     }
                     // Published lists (LFW/RFW) define their folds by order; a generic list may be sorted by label.
                     scheme = allLfw ? FoldScheme.Consecutive : FoldScheme.Stratified;
@@ -113,23 +157,15 @@ public sealed class EvalVerb : IVerb
                         report = VerificationEvaluator.Evaluate(embedder, list, new EvalOptions
                         {
                             ModelName = modelPath,
-                            Extraction = new ExtractionOptions { FlipSum = pr.GetValue(flip), Preprocess = ParsePreprocess(pr.GetValue(preprocess)!), BatchSize = Math.Max(pr.GetValue(batch), 1) },
-                            Metrics = new MetricsOptions { Folds = pr.GetValue(folds), FoldScheme = scheme, Seed = pr.GetValue(seed) },
+                            Extraction = new ExtractionOptions { FlipSum = !pr.GetValue(noFlip), Preprocess = ParsePreprocess(pr.GetValue(preprocess)!), BatchSize = Math.Max(pr.GetValue(batch), 1) },
+                            Metrics = new MetricsOptions { Protocol = proto, Folds = pr.GetValue(folds), FoldScheme = scheme, Seed = pr.GetValue(seed) },
                             Progress = new TaskProgress(task),
+                            KeepEmbeddings = !pr.GetValue(scoresOnly) && pr.GetValue(outDir) is not null,
                         });
                         task.Value = task.MaxValue;
                     });
 
-                var table = ReportTableWriter.Format(report);
-                Console.WriteLine(table);
-                if (pr.GetValue(outDir) is { } dir)
-                {
-                    Directory.CreateDirectory(dir);
-                    ReportJsonWriter.Save(report, Path.Combine(dir, "results.json"));
-                    File.WriteAllText(Path.Combine(dir, "table.md"), table);
-                    RocPlotWriter.Save(report, Path.Combine(dir, "roc.png"), logFar: !pr.GetValue(linearFar));
-                    Console.WriteLine($"wrote {Path.Combine(dir, "results.json")}, table.md, roc.png");
-                }
+                Finish(report, pr.GetValue(outDir), pr.GetValue(linearFar), pr.GetValue(scoresOnly));
                 return 0;
             }
             catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException or FormatException
@@ -140,6 +176,20 @@ public sealed class EvalVerb : IVerb
             }
         });
         return cmd;
+    }
+
+    private static void Finish(VerificationReport report, string? dir, bool linearFar, bool scoresOnly)
+    {
+        var table = ReportTableWriter.Format(report);
+        Console.WriteLine(table);
+        foreach (var w in report.Warnings) Console.Error.WriteLine($"faceboost eval: warning: {w}");
+        if (dir is null) return;
+        Directory.CreateDirectory(dir);
+        ReportJsonWriter.Save(report, Path.Combine(dir, "results.json"));
+        FaceBoost.Runtime.AtomicFile.WriteAllText(Path.Combine(dir, "table.md"), table);
+        RocPlotWriter.Save(report, Path.Combine(dir, "roc.png"), logFar: !linearFar);
+        var files = EvalArtifacts.Write(report, dir, scoresOnly);
+        Console.WriteLine($"wrote {Path.Combine(dir, "results.json")}, table.md, roc.png, {string.Join(", ", files)}");
     }
 
     private static FacePreprocess ParsePreprocess(string s) => s.ToLowerInvariant() switch

@@ -1,3 +1,4 @@
+using FaceBoost.Data;
 using System.CommandLine;
 using FaceBoost.Interop;
 
@@ -27,7 +28,7 @@ public sealed class PackPairsVerb : IVerb
                 return 0;
             }
             var src = pr.GetValue(pairs) ?? throw new ArgumentException("--pairs is required (or --extract)");
-            var items = PairsListFile.Read(src, pr.GetValue(root));
+            var items = PairSets.ReadList(src, pr.GetValue(root)).Select(p => (p.PathA, p.PathB, p.Same)).ToList();
             var packed = BinVerificationSet.FromPairs(items, pr.GetValue(size));
             packed.Save(outPath);
             Console.WriteLine($"{packed.PairCount} pairs ({packed.IsSame.Count(s => s)} same) → {outPath}");

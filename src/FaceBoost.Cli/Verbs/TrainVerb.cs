@@ -53,6 +53,7 @@ public sealed class TrainVerb : IVerb
         foreach (var o in new Option[] { data, listFile, backbone, inputSize, width, emb, dropout, channels, avgImage, loss, margin, scale, focal, optim, lr, momentum, wd,
                      schedule, milestones, factor, warmup, epochs, batch, micro, freeze, labelFraction, perId, seed, workers, threads, runDir, resume, clip, initFrom, logEvery, ckptEvery, resizeTo })
             cmd.Options.Add(o);
+        var verification = TrainVerification.AddTo(cmd); // issue 18: --verify, --verify-every, --verify-best, --tensorboard
 
         cmd.SetAction(pr =>
         {
@@ -101,7 +102,8 @@ public sealed class TrainVerb : IVerb
                 try
                 {
                     using var source = FaceLoaderBatchSource.Create(options, comm.Rank, comm.WorldSize);
-                    var trainer = new RecognitionTrainer(options, source, comm);
+                    using var verifier = reporting ? verification.Create(pr, options.RunDir) : null; // issue 18
+                    var trainer = new RecognitionTrainer(options, source, comm) { Verifier = verifier };
                     if (!reporting)
                     {
                         // Non-root ranks train silently: rank 0 alone reports, logs and checkpoints.

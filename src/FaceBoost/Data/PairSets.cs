@@ -6,9 +6,73 @@ using System.Text.RegularExpressions;
 namespace FaceBoost.Data;
 
 /// <summary>Verification pair lists: generated from a labeled dataset, or read/written in the LFW, RFW and a
-/// generic <c>&lt;pathA&gt; &lt;pathB&gt; &lt;0|1&gt;</c> form.</summary>
+/// generic <c>&lt;pathA&gt; &lt;pathB&gt; &lt;0|1&gt;</c> form. The one reader of every pair-list format in FaceBoost
+/// (eval, experiments, pack-pairs).</summary>
 public static partial class PairSets
 {
+    /// <summary>Reads a pair list in any <see cref="PairFileFormat"/>, detecting it when asked.</summary>
+    public static IReadOnlyList<VerificationPair> Read(string path, PairListOptions? options = null)
+    {
+        options ??= new PairListOptions();
+        if (!File.Exists(path)) throw new FileNotFoundException($"pairs file '{path}' does not exist", path);
+        var group = options.Group;
+        var root = options.ImageRoot?.Replace("{group}", group ?? "", StringComparison.Ordinal) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var format = options.Format;
+        if (format == PairFileFormat.Auto)
+            format = !IsNamedList(path) ? PairFileFormat.Generic : group is null || HasCountHeader(path) ? PairFileFormat.Lfw : PairFileFormat.Rfw;
+        var images = options.Images.Validate();
+        IReadOnlyList<VerificationPair> pairs = format switch
+        {
+            PairFileFormat.Lfw => ReadLfw(path, root, images),
+            PairFileFormat.Rfw => ReadRfw(path, root, group ?? Path.GetFileNameWithoutExtension(path).Replace("_pairs", "", StringComparison.Ordinal), images),
+            _ => ReadList(path, root),
+        };
+        if (pairs.Count == 0) throw new InvalidDataException($"pairs file '{path}' has no pairs");
+        return group is null || format == PairFileFormat.Rfw ? pairs : [.. pairs.Select(p => p with { Group = p.Group ?? group })];
+    }
+
+    /// <summary>True when every pair line is LFW/RFW-style (name + image numbers): a published list whose
+    /// order (or header) defines its folds.</summary>
+    public static bool IsNamedList(string path)
+    {
+        bool first = true, any = false;
+        foreach (var raw in File.ReadLines(path))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (first && f.Length is 1 or 2 && f.All(IsInt)) { first = false; continue; }
+            first = false;
+            bool named = (f.Length == 3 && IsInt(f[1]) && IsInt(f[2])) || (f.Length == 4 && IsInt(f[1]) && IsInt(f[3]) && !IsInt(f[2]));
+            if (!named) return false;
+            any = true;
+        }
+        return any;
+    }
+
+    /// <summary>Throws a <see cref="FileNotFoundException"/> listing the first 5 image paths that do not exist (with how
+    /// many are missing in all), so a wrong image root, pattern or extension is obvious before any embedding.</summary>
+    public static void RequireImages(IReadOnlyList<VerificationPair> pairs, string source)
+    {
+        var paths = pairs.SelectMany(p => new[] { p.PathA, p.PathB }).Distinct(StringComparer.Ordinal).ToList();
+        var missing = paths.Where(p => !File.Exists(p)).ToList();
+        if (missing.Count == 0) return;
+        throw new FileNotFoundException(
+            $"{source}: {missing.Count} of {paths.Count} images not found; the first {Math.Min(5, missing.Count)}:\n  "
+            + string.Join("\n  ", missing.Take(5))
+            + "\n(name + number lists find images by --images ROOT --image-pattern '" + ImagePathTemplate.LfwPattern + "' --image-ext jpg; "
+            + "adjust them, or give a list of plain relative paths)");
+    }
+
+    private static bool HasCountHeader(string path)
+    {
+        var first = File.ReadLines(path).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('#'));
+        var f = first?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return f.Length is 1 or 2 && f.All(IsInt);
+    }
+
+    private static bool IsInt(string s) => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
     /// <summary>Balanced pairs: ⌈count/2⌉ genuine and ⌊count/2⌋ impostor (fewer if the dataset cannot supply that many
     /// distinct ones). Genuine pairs cycle over the identities with ≥ 2 images so every identity is used evenly;
     /// impostor pairs join two random identities (of the same group when <paramref name="impostorsWithinGroup"/>,
@@ -64,10 +128,10 @@ public static partial class PairSets
 
     /// <summary>Reads LFW's <c>pairs.txt</c> (or pairsDevTrain/DevTest): an optional header "&lt;folds&gt; &lt;n&gt;" or
     /// "&lt;n&gt;", then <c>name n1 n2</c> (same person) or <c>name1 n1 name2 n2</c> (different) lines, images at
-    /// <c>imageRoot/name/name_0001.jpg</c>. With a "folds n" header each fold is n same then n different lines,
-    /// and pairs get their fold number.</summary>
-    public static IReadOnlyList<VerificationPair> ReadLfw(string pairsTxt, string imageRoot, string ext = ".jpg") =>
-        ReadNamed(pairsTxt, imageRoot, ext, group: null, lfwHeader: true);
+    /// <c>imageRoot/name/name_0001.jpg</c> (or as <paramref name="images"/> says). With a "folds n" header each fold is
+    /// n same then n different lines, and pairs get their fold number.</summary>
+    public static IReadOnlyList<VerificationPair> ReadLfw(string pairsTxt, string imageRoot, ImagePathTemplate? images = null) =>
+        ReadNamed(pairsTxt, imageRoot, images ?? ImagePathTemplate.Lfw, group: null, lfwHeader: true);
 
     /// <summary>Writes LFW form. Every path must look like <c>…/name/name_NNNN.ext</c>. If all pairs carry folds
     /// and each fold is n same + n different, writes a "folds n" header and the folds in LFW order; otherwise a
@@ -98,10 +162,10 @@ public static partial class PairSets
     /// <summary>Reads an RFW <c>&lt;group&gt;_pairs.txt</c> (no header; same line forms as LFW). Images are at
     /// <c>imageRoot/name/name_0001.jpg</c>, or at <c>imageRoot/&lt;group&gt;/name/…</c> when that folder exists
     /// (so both RFW's data root and a group folder work). Every pair gets <paramref name="group"/>.</summary>
-    public static IReadOnlyList<VerificationPair> ReadRfw(string groupPairsTxt, string imageRoot, string group, string ext = ".jpg")
+    public static IReadOnlyList<VerificationPair> ReadRfw(string groupPairsTxt, string imageRoot, string group, ImagePathTemplate? images = null)
     {
         var groupDir = Path.Combine(imageRoot, group);
-        return ReadNamed(groupPairsTxt, Directory.Exists(groupDir) ? groupDir : imageRoot, ext, group, lfwHeader: false);
+        return ReadNamed(groupPairsTxt, Directory.Exists(groupDir) ? groupDir : imageRoot, images ?? ImagePathTemplate.Lfw, group, lfwHeader: false);
     }
 
     /// <summary>Writes RFW form (no header). Paths must look like <c>…/name/name_NNNN.ext</c>.</summary>
@@ -150,7 +214,7 @@ public static partial class PairSets
 
     // ---------- internals ----------
 
-    private static IReadOnlyList<VerificationPair> ReadNamed(string file, string imageRoot, string ext, string? group, bool lfwHeader)
+    private static IReadOnlyList<VerificationPair> ReadNamed(string file, string imageRoot, ImagePathTemplate images, string? group, bool lfwHeader)
     {
         var lines = FaceDataset.ReadListLines(file);
         int folds = 0, perFold = 0, start = 0;
@@ -167,7 +231,7 @@ public static partial class PairSets
         {
             if (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int k))
                 throw new InvalidDataException($"{where}: '{n}' is not an image number");
-            return Path.GetFullPath(Path.Combine(imageRoot, name, $"{name}_{k:0000}{ext}"));
+            return Path.GetFullPath(Path.Combine(imageRoot, images.Format(name, k)));
         }
         int body = lines.Count - start;
         bool useFolds = folds > 0 && body == folds * 2 * perFold;

@@ -10,4 +10,6 @@ public sealed record EvalOptions
     /// <summary>Shown in the report (e.g. the model path); defaults to the embedder's ToString().</summary>
     public string? ModelName { get; init; }
     public IProgress<EvalProgress>? Progress { get; init; }
+    /// <summary>Keep every image's embedding in the report (for embeddings.npy); off for big sets.</summary>
+    public bool KeepEmbeddings { get; init; } = true;
 }

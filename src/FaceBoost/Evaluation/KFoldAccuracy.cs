@@ -1,12 +1,25 @@
 namespace FaceBoost.Evaluation;
 
+/// <summary>What <see cref="KFoldAccuracy.FoldThresholds"/> are.</summary>
+public enum ThresholdKind
+{
+    /// <summary>Cosine similarity; same when score ≥ threshold (<see cref="VerificationProtocol.Exact"/>).</summary>
+    Similarity,
+    /// <summary>Squared L2 distance of normalised embeddings (2 − 2·cosine); same when distance &lt; threshold
+    /// (<see cref="VerificationProtocol.Insightface"/>).</summary>
+    SquaredDistance,
+}
+
 /// <summary>The LFW/RFW protocol: for each fold, the threshold maximising accuracy on the other k−1 folds
 /// is applied to it. Mean and Std are over the k fold accuracies; Std is the population std (NumPy's
 /// np.std, as insightface's verification code reports).</summary>
-public sealed record KFoldAccuracy(double Mean, double Std, double[] FoldAccuracies, double[] FoldThresholds)
+public sealed record KFoldAccuracy(double Mean, double Std, double[] FoldAccuracies, double[] FoldThresholds,
+                                   ThresholdKind ThresholdKind = ThresholdKind.Similarity)
 {
-    public static KFoldAccuracy Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> same, int[] fold, int folds)
+    public static KFoldAccuracy Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> same, int[] fold, int folds,
+                                        VerificationProtocol protocol = VerificationProtocol.Exact)
     {
+        if (protocol == VerificationProtocol.Insightface) return InsightfaceProtocol.Accuracy(scores, same, fold, folds);
         int n = scores.Count;
         if (same.Count != n || fold.Length != n) throw new ArgumentException($"{n} scores, {same.Count} labels, {fold.Length} fold ids");
         var accs = new double[folds];

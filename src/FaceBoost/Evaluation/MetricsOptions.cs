@@ -3,6 +3,7 @@ namespace FaceBoost.Evaluation;
 /// <summary>Protocol settings for <see cref="VerificationMetrics"/>.</summary>
 public sealed record MetricsOptions
 {
+    public VerificationProtocol Protocol { get; init; } = VerificationProtocol.Insightface;
     public int Folds { get; init; } = 10;
     public FoldScheme FoldScheme { get; init; } = FoldScheme.Consecutive;
     /// <summary>Seed of the stratified fold shuffle.</summary>

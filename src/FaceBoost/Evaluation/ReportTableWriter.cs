@@ -27,7 +27,7 @@ public static class ReportTableWriter
     {
         var sb = new StringBuilder();
         sb.AppendLine($"Model: {r.Model}");
-        sb.AppendLine(string.Create(Inv, $"Pairs: {r.TotalPairs} ({r.Excluded.Count} excluded: {r.FailedImages.Count} images could not be embedded); protocol: {r.Protocol.Folds}-fold {r.Protocol.FoldScheme.ToString().ToLowerInvariant()}, preprocess {r.Extraction.Preprocess}, flip-sum {(r.Extraction.FlipSum ? "on" : "off")}"));
+        sb.AppendLine(string.Create(Inv, $"Pairs: {r.TotalPairs} ({r.Excluded.Count} excluded: {r.FailedImages.Count} images could not be embedded); protocol: {r.Protocol.Protocol.ToString().ToLowerInvariant()}, {r.Protocol.Folds}-fold {r.Protocol.FoldScheme.ToString().ToLowerInvariant()}, preprocess {r.Extraction.Preprocess}, flip-sum {(r.Extraction.FlipSum ? "on" : "off")}"));
         sb.AppendLine();
         var header = Header(r);
         var rows = Rows(r);
@@ -51,6 +51,11 @@ public static class ReportTableWriter
             sb.AppendLine();
             foreach (var n in notes) sb.AppendLine("note: " + n);
         }
+        if (r.Warnings.Count > 0)
+        {
+            sb.AppendLine();
+            foreach (var w in r.Warnings) sb.AppendLine("warning: " + w);
+        }
         if (r.FailedImages.Count > 0)
         {
             sb.AppendLine();
@@ -67,8 +72,8 @@ public static class ReportTableWriter
         $"{m.Pairs} ({m.Genuine}/{m.Impostor})",
         string.Create(Inv, $"{100 * m.KFold.Mean:0.00} ± {100 * m.KFold.Std:0.00}"),
         string.Create(Inv, $"{100 * m.BestAccuracy:0.00}"),
-        .. m.TarAtFar.Select(t => t.Tar is { } v ? v.ToString("0.0000", Inv) : "n/a"),
+        .. m.TarAtFar.Select(t => t.Tar is { } v ? v.ToString("0.0000", Inv) + (t.TarStd is { } sd ? sd.ToString(" ± 0.0000", Inv) : "") : "n/a"),
         m.Auc.ToString("0.0000", Inv),
-        (100 * m.Eer).ToString("0.00", Inv),
+        double.IsFinite(m.Eer) ? (100 * m.Eer).ToString("0.00", Inv) : "n/a",
     ];
 }

@@ -4,7 +4,9 @@ namespace FaceBoost.Evaluation;
 /// with impostor scores sorted descending, the ⌊FAR·N⌋-th one, and pairs scoring strictly above it are
 /// accepted, so the achieved FAR never exceeds the target (ties only lower it). A FAR below 1/N cannot be
 /// resolved by N impostors: then <see cref="Tar"/> is null and <see cref="Note"/> says how many are needed.</summary>
-public sealed record TarAtFar(double TargetFar, double? Tar, double Threshold, double AchievedFar, int Impostors, bool Resolved, string? Note)
+/// <param name="TarStd">Population std of the per-fold TARs (insightface protocol only).</param>
+public sealed record TarAtFar(double TargetFar, double? Tar, double Threshold, double AchievedFar, int Impostors, bool Resolved, string? Note,
+                              double? TarStd = null, VerificationProtocol Protocol = VerificationProtocol.Exact)
 {
     public static TarAtFar Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> same, double targetFar)
     {

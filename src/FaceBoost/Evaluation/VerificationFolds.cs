@@ -11,8 +11,15 @@ public static class VerificationFolds
         var fold = new int[n];
         if (scheme == FoldScheme.Consecutive)
         {
-            // Block i holds pairs [i·n/k, (i+1)·n/k): LFW's 6000 pairs give its ten sets of 600 exactly.
-            for (int i = 0; i < n; i++) fold[i] = (int)((long)i * folds / n);
+            // scikit-learn's KFold(n_splits=k, shuffle=False), as insightface and RFW use: the first n mod k blocks
+            // hold ⌊n/k⌋+1 pairs, the rest ⌊n/k⌋ (597 pairs: 60×7 then 59×3). LFW's 6000 give its ten sets of 600.
+            int size = n / folds, extra = n % folds, i0 = 0;
+            for (int f = 0; f < folds; f++)
+            {
+                int len = size + (f < extra ? 1 : 0);
+                for (int i = i0; i < i0 + len; i++) fold[i] = f;
+                i0 += len;
+            }
             return fold;
         }
         var rng = new Random(seed);

@@ -2,7 +2,8 @@ namespace FaceBoost.Evaluation;
 
 /// <summary>All verification figures of one set of scored pairs (scores are cosine similarities; higher
 /// means more alike): k-fold accuracy (the LFW/RFW protocol), best single-threshold accuracy, TAR at the
-/// FAR targets, ROC with AUC and EER.</summary>
+/// FAR targets, ROC with AUC and EER. <see cref="Protocol"/> made the k-fold accuracy and TAR@FAR; best
+/// accuracy, AUC and EER are exact in both protocols.</summary>
 public sealed record VerificationMetrics(
     int Pairs, int Genuine, int Impostor,
     KFoldAccuracy KFold,
@@ -12,6 +13,12 @@ public sealed record VerificationMetrics(
 {
     public double Auc => Roc.Auc;
     public double Eer => Roc.Eer;
+    public VerificationProtocol Protocol { get; init; } = VerificationProtocol.Exact;
+    /// <summary>Fold (0..k−1) of each input pair, as used.</summary>
+    public int[] Folds { get; init; } = [];
+    /// <summary>Test folds holding only genuine or only impostor pairs: their accuracy says little (e.g.
+    /// consecutive folds over a list sorted by label).</summary>
+    public int[] SingleClassFolds { get; init; } = [];
 
     /// <param name="folds">Fold of each pair (0..k−1) when the list defines them (LFW's header); else assigned
     /// by <see cref="MetricsOptions.FoldScheme"/>.</param>
@@ -33,9 +40,17 @@ public sealed record VerificationMetrics(
             k = ids.Count;
         }
         var fold = folds ?? VerificationFolds.Assign(same, k, options.FoldScheme, options.Seed);
-        var kfold = KFoldAccuracy.Compute(scores, same, fold, k);
+        var singleClass = Enumerable.Range(0, k)
+            .Where(f => { var l = Enumerable.Range(0, fold.Length).Where(i => fold[i] == f).Select(i => same[i]).Distinct().Count(); return l < 2; })
+            .ToArray();
+        var kfold = KFoldAccuracy.Compute(scores, same, fold, k, options.Protocol);
         var (bt, ba) = ThresholdSearch.Best(scores.ToArray(), same.ToArray());
-        var tars = options.FarTargets.Select(f => Evaluation.TarAtFar.Compute(scores, same, f)).ToArray();
-        return new VerificationMetrics(scores.Count, gen, imp, kfold, ba, bt, tars, RocCurve.Compute(scores, same));
+        var tars = options.FarTargets.Select(f => options.Protocol == VerificationProtocol.Insightface
+            ? InsightfaceProtocol.Val(scores, same, fold, k, f)
+            : Evaluation.TarAtFar.Compute(scores, same, f)).ToArray();
+        return new VerificationMetrics(scores.Count, gen, imp, kfold, ba, bt, tars, RocCurve.Compute(scores, same))
+        {
+            Protocol = options.Protocol, Folds = fold, SingleClassFolds = singleClass,
+        };
     }
 }

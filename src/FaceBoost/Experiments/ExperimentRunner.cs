@@ -129,7 +129,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             foreach (var fraction in c.LabelFractions.Order())
             {
                 var curves = trainings.Where(t => t.Spec.LabelFraction == fraction && t.Spec.Seed == c.Seeds[0])
-                    .SelectMany(t => t.Result.Results.Where(r => r.EvalSet == set.Name).Select(r => (t.Spec.Arm, r.RocPng!))).ToList();
+                    .SelectMany(t => t.Result.Results.Where(r => r.EvalSet == set.Name).Select(r => (t.Spec.Arm, r.RocCsv!))).ToList();
                 var png = Path.Combine(reportDir, $"roc-{set.Name}-{fraction.ToString("0.###", CultureInfo.InvariantCulture)}.png");
                 figures.Add(new ReportWriter.Figure($"ROC — {set.Name}, {fraction:P0} of labels (seed {c.Seeds[0]})", ReportPlots.Roc(curves, $"ROC — {set.Name}, {fraction:P0} labels", png)));
             }

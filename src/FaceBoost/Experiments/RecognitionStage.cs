@@ -110,8 +110,8 @@ public static class RecognitionStage
 
     public static VerificationFigures Figures(VerificationMetrics m)
     {
-        double Tar(double far) => m.TarAtFar.FirstOrDefault(t => Math.Abs(t.TargetFar - far) < far * 1e-3)?.Tar ?? double.NaN;
-        return new VerificationFigures(m.KFold.Mean, m.KFold.Std, Tar(1e-2), Tar(1e-3), m.Auc, m.Eer, m.Pairs);
+        double? Tar(double far) => m.TarAtFar.FirstOrDefault(t => Math.Abs(t.TargetFar - far) < far * 1e-3)?.Tar;
+        return new VerificationFigures(m.KFold.Mean, m.KFold.Std, Tar(1e-2), Tar(1e-3), m.Auc, double.IsFinite(m.Eer) ? m.Eer : null, m.Pairs);
     }
 
     /// <summary>The ROC as "far,tar" lines, for the report's plots.</summary>

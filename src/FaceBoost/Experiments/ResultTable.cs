@@ -27,7 +27,7 @@ public sealed class ResultTable
             var groupMeans = Groups.Where(name => runs.All(r => r.Groups.ContainsKey(name)))
                 .ToDictionary(name => name, name => runs.Average(r => r.Groups[name].Accuracy));
             rows.Add(new Row(g.Key.Arm, g.Key.LabelFraction, g.Key.EvalSet, runs.Count,
-                acc.Average(), SampleStd(acc), runs.Average(r => r.Overall.TarAtFar1e2), runs.Average(r => r.Overall.TarAtFar1e3),
+                acc.Average(), SampleStd(acc), runs.Average(r => r.Overall.TarAtFar1e2 ?? double.NaN), runs.Average(r => r.Overall.TarAtFar1e3 ?? double.NaN),
                 runs.Average(r => r.Overall.Auc), groupMeans,
                 groupMeans.Count > 0 ? groupMeans.Values.Average() : double.NaN,
                 groupMeans.Count > 1 ? PopulationStd(groupMeans.Values.ToList()) : double.NaN, null));

@@ -36,6 +36,9 @@ public sealed class RecognitionTrainer
         _source = source;
     }
 
+    /// <summary>Issue 18 hook: verification sets and TensorBoard during training (single process only).</summary>
+    public Evaluation.TrainingVerifier? Verifier { get; init; }
+
     public static string OptionsPath(string runDir) => Path.Combine(runDir, "options.json");
     public static string StatsPath(string runDir) => Path.Combine(runDir, "stats.jsonl");
 
@@ -174,11 +177,21 @@ public sealed class RecognitionTrainer
                         lr, images_per_s = Math.Round(ips, 2), grad_norm = Math.Round(gradNorm, 4),
                     }));
                     stats?.Flush();
+                    if (root) Verifier?.LogTraining(globalStep, intervalLoss / intervalSteps, intervalAcc / intervalSteps, lr); // issue 18 hook
                     intervalLoss = intervalAcc = 0; intervalSteps = intervalImages = 0;
                     clock.Restart();
                 }
 
                 var endOfEpoch = b == bpe - 1;
+                // --- issue 18 hook: verification during training (logic in Evaluation/TrainingVerifier) ---
+                if (root && world == 1 && Verifier?.Due(globalStep, endOfEpoch) == true)
+                {
+                    var round = Verifier.Run(new CheckpointEmbedder(model), globalStep, epoch, stats, cancel);
+                    backbone.train();
+                    if (round.IsBest)
+                        Evaluation.TrainingVerifier.KeepBest(lastCheckpoint = SaveCheckpoint(model, head, optimizer, epoch, b + 1, globalStep, lr, lossValue), runDir);
+                }
+                // --- end of issue 18 hook ---
                 if (_o.CheckpointEverySteps > 0 && globalStep % _o.CheckpointEverySteps == 0 && !endOfEpoch)
                     lastCheckpoint = SaveCheckpoint(model, head, optimizer, epoch, b + 1, globalStep, lr, lossValue);
                 if (_o.StopAfterSteps is { } stop && stepsThisProcess >= stop)

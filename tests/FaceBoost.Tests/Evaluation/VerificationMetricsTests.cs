@@ -11,7 +11,7 @@ public sealed class VerificationMetricsTests
     {
         var scores = Enumerable.Range(0, 20).Select(i => i < 10 ? 0.9 - 0.01 * i : 0.1 + 0.01 * i).ToArray();
         var same = Enumerable.Range(0, 20).Select(i => i < 10).ToArray();
-        var m = VerificationMetrics.Compute(scores, same, new MetricsOptions { FoldScheme = FoldScheme.Stratified });
+        var m = VerificationMetrics.Compute(scores, same, new MetricsOptions { Protocol = VerificationProtocol.Exact, FoldScheme = FoldScheme.Stratified });
         Assert.Equal(1.0, m.KFold.Mean);
         Assert.Equal(0.0, m.KFold.Std);
         Assert.Equal(1.0, m.BestAccuracy);
@@ -30,7 +30,7 @@ public sealed class VerificationMetricsTests
     [Fact]
     public void FoldThresholdIsChosenOnTheOtherFolds()
     {
-        var m = VerificationMetrics.Compute(CraftedScores, CraftedSame, new MetricsOptions { Folds = 2, FoldScheme = FoldScheme.Consecutive });
+        var m = VerificationMetrics.Compute(CraftedScores, CraftedSame, new MetricsOptions { Protocol = VerificationProtocol.Exact, Folds = 2, FoldScheme = FoldScheme.Consecutive });
         Assert.Equal([0.75, 0.5], m.KFold.FoldAccuracies);
         Assert.Equal(0.25, m.KFold.FoldThresholds[0], 12);
         Assert.Equal(0.55, m.KFold.FoldThresholds[1], 12);
@@ -130,6 +130,39 @@ public sealed class VerificationMetricsTests
         Assert.Equal(0, f[599]);
         Assert.Equal(1, f[600]);
         Assert.Equal(9, f[5999]);
+        // scikit-learn KFold(10): 597 pairs → 60 ×7 then 59 ×3, not alternating sizes.
+        var g = VerificationFolds.Assign(new bool[597], 10, FoldScheme.Consecutive);
+        Assert.Equal([60, 60, 60, 60, 60, 60, 60, 59, 59, 59], Enumerable.Range(0, 10).Select(k => g.Count(x => x == k)));
+        Assert.Equal(6, g[419]);
+        Assert.Equal(7, g[420]);
+    }
+
+    [Fact]
+    public void InsightfaceProtocolKeepsTheFirstBestGridDistanceOnTies()
+    {
+        // Fold 1 (train for fold 0): genuine d = .205, impostor d = 1.0: every grid t in (.205, 1.0], i.e. .21 … 1.00,
+        // is perfect; np.argmax keeps the first, t = .21. On fold 0, genuine d = .305 is then rejected (the exact
+        // protocol's midpoint would accept it).
+        double[] scores = [1 - 0.305 / 2, 1 - 1.2 / 2, 1 - 0.205 / 2, 1 - 1.0 / 2];
+        bool[] same = [true, false, true, false];
+        var m = VerificationMetrics.Compute(scores, same, new MetricsOptions { Folds = 2, FoldScheme = FoldScheme.Consecutive });
+        Assert.Equal(VerificationProtocol.Insightface, m.Protocol);
+        Assert.Equal(0.21, m.KFold.FoldThresholds[0], 12);
+        Assert.Equal(0.5, m.KFold.FoldAccuracies[0]);
+        Assert.Equal(0.31, m.KFold.FoldThresholds[1], 12); // fold 0 trains: first t above .3
+        var exact = VerificationMetrics.Compute(scores, same, new MetricsOptions { Protocol = VerificationProtocol.Exact, Folds = 2, FoldScheme = FoldScheme.Consecutive });
+        Assert.Equal(1.0, exact.KFold.Mean);
+    }
+
+    [Fact]
+    public void SlinearInterpolationTakesTheLastEqualFarLikeScipy18()
+    {
+        // far over the grid 0, .001, .002, …: 0 0 .5 .5 1. Target .5 → last index with far ≤ .5 is 3 → t = .003;
+        // target .25 → between index 1 (0) and 2 (.5) → .0015.
+        double[] far = [0, 0, 0.5, 0.5, 1];
+        Assert.Equal(0.003, InsightfaceProtocol.SlinearScipy18(far, 0.5), 12);
+        Assert.Equal(0.0015, InsightfaceProtocol.SlinearScipy18(far, 0.25), 12);
+        Assert.Equal(0.0035, InsightfaceProtocol.SlinearScipy18(far, 0.75), 12);
     }
 
     [Theory]
@@ -168,7 +201,7 @@ public sealed class VerificationMetricsTests
                 double sep = g == "A" ? 1.5 : 0.8;
                 scores.Add(i == 7 ? double.NaN : (same ? sep : 0) + rng.NextDouble());
             }
-        var r = VerificationEvaluator.FromScores(pairs, scores, new MetricsOptions { FoldScheme = FoldScheme.Stratified });
+        var r = VerificationEvaluator.FromScores(pairs, scores, new MetricsOptions { Protocol = VerificationProtocol.Exact, FoldScheme = FoldScheme.Stratified });
         Assert.Equal(2, r.Groups.Count);
         Assert.Equal(2, r.Excluded.Count);
         Assert.Equal(398, r.Overall.Pairs);
