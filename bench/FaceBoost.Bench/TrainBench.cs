@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using FaceBoost.Losses;
 using FaceBoost.Nets;
 using FaceBoost.Runtime;
@@ -13,50 +12,54 @@ namespace FaceBoost.Bench;
 /// <summary>`train`: recognition training images/s through <see cref="RecognitionTrainer"/> (forward, ArcFace,
 /// backward, gradient norm, SGD step — the real loop, on in-memory random batches so decoding is not measured),
 /// against the same network, head and optimiser in PyTorch (bench/pytorch/train_bench.py), same threads and batch,
-/// in one run. Writes bench/results/train.md.</summary>
-public sealed class TrainBench : IBenchmark
+/// interleaved in one run. Writes bench/results/train.md. Args: [repeats] [steps] [--threads N] [--capped].</summary>
+public sealed class TrainBench : IComparativeBench
 {
     public string Name => "train";
-    public string Description => "recognition training images/s, IResNet-50@112 and a reduced net, vs PyTorch (train_bench.py)";
+    public string Description => "recognition training images/s, IResNet-50@112 and IResNet-18 w16@32, vs PyTorch (train_bench.py)";
 
-    private sealed record Case(string Label, string Backbone, int Layers50, int Size, int Width, int Batch, int Emb);
+    internal sealed record Case(string Label, string Backbone, int Layers, int Size, int Width, int Batch, int Emb);
+
+    internal static readonly Case Resnet50 = new("IResNet-50 @112, batch 16", "iresnet50", 50, 112, 64, 16, 512);
+    internal static readonly Case Resnet18 = new("IResNet-18 w16 @32, batch 64", "iresnet18", 18, 32, 16, 64, 64);
+    private const int Classes = 1000;
 
     public int Run(string[] args)
     {
-        var threads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
-        var iters = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 6;
-        TorchRuntime.Initialize(threads);
-        Case[] cases =
-        [
-            new("IResNet-50, 112 px (insightface)", "iresnet50", 50, 112, 64, 16, 512),
-            new("IResNet-18, 32 px, width 16 (CPU-scale)", "iresnet18", 18, 32, 16, 64, 64),
-        ];
-        const int classes = 1000;
-        var md = new StringBuilder();
-        md.AppendLine("# Recognition training throughput: FaceBoost (TorchSharp) vs PyTorch\n");
-        md.AppendLine($"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {threads} intra-op threads on both sides, " +
-                      $"{classes} classes, ArcFace s=64 m=0.5, SGD momentum 0.9 wd 5e-4, gradient norm computed every step; " +
-                      $"{iters} timed steps after 2 warm-up steps; random in-memory batches (no decoding).\n");
-        md.AppendLine("`dotnet run -c Release --project bench/FaceBoost.Bench -- train [threads] [steps]`\n");
-        md.AppendLine("| Network | Batch | FaceBoost img/s | PyTorch img/s | ratio FaceBoost/PyTorch |");
-        md.AppendLine("|---|---:|---:|---:|---:|");
-        foreach (var c in cases)
-        {
-            var ours = Measure(c, threads, iters, classes);
-            var py = PyTorch(c, threads, iters, classes);
-            var ratio = py is { } p ? (ours / p).ToString("F2", CultureInfo.InvariantCulture) : "–";
-            var pyText = py is { } q ? q.ToString("F1", CultureInfo.InvariantCulture) : "(python3-torch absent)";
-            var line = $"| {c.Label} | {c.Batch} | {ours:F1} | {pyText} | {ratio} |";
-            Console.WriteLine(line);
-            md.AppendLine(line);
-        }
-        var path = Path.Combine(BenchPaths.Results, "train.md");
-        File.WriteAllText(path, md.ToString());
-        Console.WriteLine($"wrote {path}");
+        var o = BenchOptions.Parse(args, repeats: 3, steps: 4);
+        TorchRuntime.Initialize(o.Threads);
+        var rows = Compare(o);
+        var md = BenchReport.Header("Recognition training throughput: FaceBoost (TorchSharp) vs PyTorch",
+            "dotnet run -c Release --project bench/FaceBoost.Bench -- train " + string.Join(' ', o.ToArgs()), o);
+        md += BenchReport.Table(rows, o.Capped);
+        md += $"\nEach repeat: 2 warm-up steps, then {o.Steps} timed steps; {Classes} classes, ArcFace s=64 m=0.5, SGD momentum " +
+              "0.9 wd 5e-4, gradient norm every step, random in-memory batches (no decoding). % of conv peak = img/s × training " +
+              "FLOPs per image (forward × 3, counted from the layer shapes by the twin) ÷ the same stack's 3×3-conv GFLOP/s " +
+              "(bench `conv`, when run in the same `all` run).\n";
+        BenchReport.Write("train.md", md);
         return 0;
     }
 
-    private static double Measure(Case c, int threads, int iters, int classes)
+    public IReadOnlyList<Comparison> Compare(BenchOptions o)
+    {
+        TorchRuntime.Initialize(o.Threads);
+        var rows = new List<Comparison>();
+        foreach (var c in new[] { Resnet18, Resnet50 })
+        {
+            Console.WriteLine($"train: {c.Label}");
+            var s = Interleaved.Run(o, () => new() { ["img_s"] = Measure(c, o.Threads, o.Steps, Classes) },
+                capped => PyTwin.Run("train_bench.py", capped, "--layers", Str(c.Layers), "--input-size", Str(c.Size),
+                    "--width", Str(c.Width), "--batch", Str(c.Batch), "--emb", Str(c.Emb), "--classes", Str(Classes),
+                    "--threads", Str(o.Threads), "--steps", Str(o.Steps)));
+            rows.Add(new Comparison("train", c.Label, "img/s", true, s.Ours("img_s"), s.Theirs("img_s"), s.Capped("img_s"),
+                s.Single("train_flops_per_image")));
+        }
+        return rows;
+    }
+
+    private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    internal static double Measure(Case c, int threads, int iters, int classes = Classes)
     {
         const int warmup = 2;
         var dir = Path.Combine(Path.GetTempPath(), "fb-train-bench-" + Guid.NewGuid().ToString("N")[..8]);
@@ -72,32 +75,6 @@ public sealed class TrainBench : IBenchmark
         new RecognitionTrainer(o, source).Run(progress: clock);
         Directory.Delete(dir, true);
         return iters * c.Batch / clock.TimedSeconds;
-    }
-
-    private static double? PyTorch(Case c, int threads, int iters, int classes)
-    {
-        const string py = "/usr/bin/python3";
-        var script = Path.Combine(BenchPaths.Root, "pytorch", "train_bench.py");
-        if (!File.Exists(py)) return null;
-        var psi = new ProcessStartInfo(py, string.Join(' ', script, "--layers", c.Layers50.ToString(CultureInfo.InvariantCulture),
-            "--input-size", c.Size.ToString(CultureInfo.InvariantCulture), "--width", c.Width.ToString(CultureInfo.InvariantCulture),
-            "--batch", c.Batch.ToString(CultureInfo.InvariantCulture), "--emb", c.Emb.ToString(CultureInfo.InvariantCulture),
-            "--classes", classes.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture),
-            "--steps", iters.ToString(CultureInfo.InvariantCulture)))
-        { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        // The same oneDNN ISA cap as FaceBoost's runtime, so both sides run the same kernels.
-        psi.Environment["ONEDNN_MAX_CPU_ISA"] = "SSE41";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            Console.Error.WriteLine($"train_bench.py failed ({p.ExitCode}): {stderr.Trim()}");
-            return null;
-        }
-        var last = stdout.Trim().Split('\n')[^1];
-        return double.Parse(last.Split(' ')[^1], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Fixed random batches held in memory; the trainer disposes each batch, so each is a copy.</summary>

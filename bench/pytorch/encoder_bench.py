@@ -2,13 +2,16 @@
 # image ⊕ average image, output_pool + EqualLinear head to W+, added to the mean latent), decoded by a frozen
 # linear "generator" (W+ → image, tanh) so that only the encoder's cost is measured, pixel L2 loss, Adam.
 # Same shapes as the C# bench. Usage: python3 encoder_bench.py [threads] [steps]
-import sys, time, math
+import os, sys, time, math
 import torch
 from torch import nn
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_env import count_train_flops, describe, result  # noqa: E402
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 torch.set_num_threads(threads)
+print(describe())
 torch.manual_seed(0)
 DEPTH_UNITS = {18: [2, 2, 2, 2], 50: [3, 4, 14, 3]}
 DEPTH, WIDTH, SIZE, NUM_WS, WDIM, BATCH = 18, 32, 64, 10, 128, 8
@@ -77,10 +80,12 @@ def step():
     return loss.item()
 
 
-for _ in range(3):
+for _ in range(2):
     step()
+result("train_flops_per_image", count_train_flops(step, BATCH))
 t = time.perf_counter()
 for _ in range(steps):
     step()
 dt = time.perf_counter() - t
+result("img_s", BATCH * steps / dt)
 print(f"pytorch {torch.__version__} threads {threads} mkldnn {torch.backends.mkldnn.enabled}: {BATCH * steps / dt:.2f} images/s ({dt / steps * 1000:.1f} ms/step)")

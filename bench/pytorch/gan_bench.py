@@ -3,10 +3,14 @@ Run: /usr/bin/python3 bench/pytorch/gan_bench.py [threads] [iters]"""
 import math, sys, time
 import torch
 import torch.nn.functional as F
+import os
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_env import count_train_flops, describe, result  # noqa: E402
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 iters = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 torch.set_num_threads(threads)
+print(describe())
 torch.manual_seed(0)
 B, R, Z, W, MAP, CBASE, CMAX = 16, 32, 128, 128, 8, 2048, 128
 ch = lambda r: min(CBASE // r, CMAX)
@@ -102,9 +106,12 @@ def dstep():
     loss = loss + gr.square().sum([1, 2, 3]).mean() * 0.5
     optD.zero_grad(); loss.backward(); optD.step()
 def timeit(f):
-    for _ in range(2): f()
+    f(); flops = count_train_flops(f, B)
+    key = 'g' if f is gstep else 'd'
+    result(key + "_train_flops_per_image", flops)
     t = time.perf_counter()
     for _ in range(iters): f()
     return B * iters / (time.perf_counter() - t)
 gi, di = timeit(gstep), timeit(dstep)
+result("g_img_s", gi); result("d_img_s", di)
 print(f"PyTorch {torch.__version__} threads={threads} batch={B}: G step {gi:.1f} img/s, D step (+R1) {di:.1f} img/s")

@@ -18,6 +18,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
 from iresnet_ref import IResNet  # noqa: E402
+from bench_env import count_train_flops, describe, result  # noqa: E402
 
 LAYERS = {18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 14, 3], 100: [3, 13, 30, 3]}
 
@@ -48,6 +49,7 @@ def main():
     p.add_argument('--steps', type=int, default=6)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    print(describe())
     torch.manual_seed(0)
     model = IResNet(LAYERS[a.layers], width=a.width, input_size=a.input_size, num_features=a.emb)
     head = ArcFace(a.emb, a.classes, 64.0, 0.5)
@@ -75,12 +77,14 @@ def main():
         opt.step()
         return norm
 
-    for _ in range(2):
-        step()
+    step()
+    flops = count_train_flops(step, a.batch)
     t = time.perf_counter()
     for _ in range(a.steps):
         step()
     dt = time.perf_counter() - t
+    result("img_s", a.steps * a.batch / dt)
+    result("train_flops_per_image", flops)
     print(f"iresnet{a.layers} {a.input_size}px width {a.width} batch {a.batch} threads {a.threads}: {a.steps * a.batch / dt:.2f}")
 
 

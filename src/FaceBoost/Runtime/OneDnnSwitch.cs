@@ -3,10 +3,9 @@ using System.Runtime.InteropServices;
 namespace FaceBoost.Runtime;
 
 /// <summary>Turns libtorch's oneDNN (mkldnn) CPU kernels on or off (PyTorch's torch.backends.mkldnn.enabled,
-/// which TorchSharp 0.107 does not expose). Why: with libtorch-cpu 2.10 on this stack, oneDNN's conv2d
-/// backward with 2+ intra-op threads returned random NaN input gradients (≈ 1 in 3 backward passes through
-/// conv3×3 → conv3×3/2 + a shortcut, measured; 0 in 30 with one thread or with oneDNN off). The native
-/// ATen kernels are exact, so FaceBoost runs with oneDNN off unless FACEBOOST_ONEDNN=1.</summary>
+/// which TorchSharp 0.107 does not expose). oneDNN is on by default, as in PyTorch: its conv forward and backward
+/// match the native ATen kernels to ~1e-6 relative with 2 threads and no ISA cap (bench `onednn-nan`,
+/// tests/…/Runtime/OneDnnGradientTests). FACEBOOST_ONEDNN=0 turns it off.</summary>
 public static class OneDnnSwitch
 {
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
@@ -36,6 +35,10 @@ public static class OneDnnSwitch
             return false;
         }
     }
+
+    /// <summary>False only when FACEBOOST_ONEDNN is "0" (or "off"/"false"): oneDNN is on by default.</summary>
+    public static bool RequestedByEnvironment =>
+        Environment.GetEnvironmentVariable("FACEBOOST_ONEDNN")?.Trim().ToLowerInvariant() is not ("0" or "off" or "false");
 
     /// <summary>Returns false if the symbols are not there (another libtorch build): then nothing changes.</summary>
     public static bool TrySet(bool enabled)

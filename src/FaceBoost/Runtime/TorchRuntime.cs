@@ -15,7 +15,6 @@ public static class TorchRuntime
         {
             if (!_ready)
             {
-                CapOneDnnIsa();
                 try
                 {
                     // Any op forces TorchSharp to load libLibTorchSharp + libtorch.
@@ -28,8 +27,8 @@ public static class TorchRuntime
                         "output folder was not patched for GLIBCXX_3.4.32 (build/TorchSharpNative.targets runs after " +
                         "every build and publish); rebuild with 'dotnet build'. Original error: " + ex.Message, ex);
                 }
-                // oneDNN's multi-threaded conv backward gives random NaN gradients here (see OneDnnSwitch).
-                if (Environment.GetEnvironmentVariable("FACEBOOST_ONEDNN") != "1") OneDnnSwitch.TrySet(false);
+                // oneDNN (libtorch's default, the fast conv kernels) stays on unless FACEBOOST_ONEDNN=0.
+                OneDnnSwitch.TrySet(OneDnnSwitch.RequestedByEnvironment);
                 if (Environment.GetEnvironmentVariable("FACEBOOST_NNPACK") != "1") OneDnnSwitch.TrySetNnpack(false);
                 _ready = true;
             }
@@ -37,20 +36,7 @@ public static class TorchRuntime
         }
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "setenv")]
-    private static extern int SetEnv(string name, string value, int overwrite);
-
-    /// <summary>Second line of defence for users who turn oneDNN back on (FACEBOOST_ONEDNN=1): its AVX2/AVX-512
-    /// float32 conv backward gave intermittent NaN input gradients in the GAN networks on this stack, the SSE4.1
-    /// kernels none in repeated trials. oneDNN reads the cap once, before its first primitive, so it is set
-    /// before libtorch runs anything; an ONEDNN_MAX_CPU_ISA of the user's own wins.</summary>
-    private static void CapOneDnnIsa()
-    {
-        if (!OperatingSystem.IsLinux() || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA"))) return;
-        try { SetEnv("ONEDNN_MAX_CPU_ISA", "SSE41", 0); } catch (EntryPointNotFoundException) { }
-        Environment.SetEnvironmentVariable("ONEDNN_MAX_CPU_ISA", "SSE41");
-    }
-
     public static string Describe() =>
-        $"libtorch {torch.__version__}, threads {torch.get_num_threads()}, cuda {(torch.cuda.is_available() ? "yes" : "no")}";
+        $"libtorch {torch.__version__}, threads {torch.get_num_threads()}, oneDNN " +
+        $"{(OneDnnSwitch.Enabled switch { true => "on", false => "off", null => "unknown" })}, cuda {(torch.cuda.is_available() ? "yes" : "no")}";
 }
