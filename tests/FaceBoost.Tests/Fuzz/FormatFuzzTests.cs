@@ -172,7 +172,7 @@ public sealed class FormatFuzzTests(ITestOutputHelper output) : IDisposable
             new("JSON config", 1000, [configSeed], true, b => JsonConfig.Load<ExperimentConfig>(FileFor("config.json", b)).Seeds.Count, IsData),
             new("pairs (generic)", 400, [pairsSeed], true, b => PairSets.ReadList(FileFor("pairs.txt", b), "/data").Count, IsData),
             new("pairs (LFW)", 300, [lfwSeed], true, b => PairSets.ReadLfw(FileFor("lfw.txt", b), "/lfw").Count, IsData),
-            new("pairs (pack-pairs)", 300, [packPairsSeed], true, b => PairsListFile.Read(FileFor("pp.txt", b), "/data").Count, IsData),
+            new("pairs (pack-pairs)", 300, [packPairsSeed], true, b => PairSets.ReadList(FileFor("pp.txt", b), "/data").Count, IsData),
             new("list (labels)", 400, [listSeed], true, b => FaceDataset.FromListFile(FileFor("list.txt", b), _dir).Count, IsData),
             new("groups", 200, [groupsSeed], true, b => FaceDataset.ReadGroups(FileFor("groups.txt", b)).Count, IsData),
             new(".pth (raw bytes)", 300, pthSeeds, false, b => LoadPth(FileFor("w.pth", b)), IsData),
