@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace FaceBoost.Runtime;
 
 /// <summary>Turns libtorch's oneDNN (mkldnn) CPU kernels on or off (PyTorch's torch.backends.mkldnn.enabled,
-/// which TorchSharp 0.107 does not expose). oneDNN is on by default, as in PyTorch: its conv forward and backward
-/// match the native ATen kernels to ~1e-6 relative with 2 threads and no ISA cap (bench `onednn-nan`,
-/// tests/…/Runtime/OneDnnGradientTests). FACEBOOST_ONEDNN=0 turns it off.</summary>
+/// which TorchSharp 0.107 does not expose). Off by default; FACEBOOST_ONEDNN=1 turns it on. A plain conv block
+/// matches the ATen kernels with oneDNN on (bench `onednn-nan`, tests/…/Runtime/OneDnnGradientTests), but with
+/// oneDNN on the GAN's R1 penalty and the encoder/transfer training give NaN on this CPU (AVX-512, oneDNN 3.7.1),
+/// and are finite with it off: see bench/results/onednn-nan.md.</summary>
 public static class OneDnnSwitch
 {
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
@@ -36,9 +37,9 @@ public static class OneDnnSwitch
         }
     }
 
-    /// <summary>False only when FACEBOOST_ONEDNN is "0" (or "off"/"false"): oneDNN is on by default.</summary>
+    /// <summary>True only when FACEBOOST_ONEDNN is "1" (or "on"/"true"): oneDNN is off by default.</summary>
     public static bool RequestedByEnvironment =>
-        Environment.GetEnvironmentVariable("FACEBOOST_ONEDNN")?.Trim().ToLowerInvariant() is not ("0" or "off" or "false");
+        Environment.GetEnvironmentVariable("FACEBOOST_ONEDNN")?.Trim().ToLowerInvariant() is "1" or "on" or "true";
 
     /// <summary>Returns false if the symbols are not there (another libtorch build): then nothing changes.</summary>
     public static bool TrySet(bool enabled)

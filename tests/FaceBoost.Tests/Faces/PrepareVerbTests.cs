@@ -29,9 +29,12 @@ public sealed class PrepareVerbTests : IDisposable
     public void Missing_detector_model_is_a_clear_error_not_a_crash()
     {
         Directory.CreateDirectory(_dir);
-        int rc = FaceBoost.Cli.Program.BuildRoot().Parse(
-            ["prepare", "--input", _dir, "--output", Path.Combine(_dir, "out"), "--detector", Path.Combine(_dir, "nope.onnx")]).Invoke();
+        var err = new StringWriter();
+        int rc = FaceBoost.Cli.Program.Run(
+            ["prepare", "--input", _dir, "--output", Path.Combine(_dir, "out"), "--detector", Path.Combine(_dir, "nope.onnx")], err);
         Assert.Equal(2, rc);
+        Assert.StartsWith("faceboost prepare:", err.ToString());
+        Assert.Contains("nope.onnx", err.ToString());
     }
 
     public void Dispose()
