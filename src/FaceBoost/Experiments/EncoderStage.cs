@@ -27,7 +27,7 @@ public static class EncoderStage
         using var generator = FrozenStyleGenerator.Load(gan.Checkpoint);
         using var faces = FaceTensorSet.FromFiles(pool.Files, n.InputSize);
         var name = $"encoder:{pool.Name}";
-        var trainer = new EncoderTrainer(options, generator, epoch => faces.Epoch(epoch, options.Batch, options.Seed));
+        var trainer = new EncoderTrainer(options, generator, epoch => faces.Epoch(epoch, options.BatchSize, options.Seed));
         var run = trainer.Run(new SyncProgress<EncoderStepStats>(s => progress?.Report(new ExperimentProgress(name,
             $"step {s.Step}/{e.Steps} l2 {s.L2:F4} perceptual {s.Perceptual:F4}", s.Step / (double)e.Steps))), ct);
         ct.ThrowIfCancellationRequested();
