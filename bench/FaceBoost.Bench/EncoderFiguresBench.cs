@@ -2,6 +2,7 @@ using FaceBoost.Nets;
 using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using FaceBoost.Training;
+using FaceBoost.Nets.StyleGan;
 
 namespace FaceBoost.Bench;
 
@@ -55,7 +56,7 @@ public sealed class EncoderFiguresBench : IBenchmark
             case "encoder":
             {
                 var steps = args.Length > 3 ? int.Parse(args[3]) : 300;
-                using var g = FrozenStyleGenerator.Load(args[1]);
+                using var g = GanCheckpoint.LoadFrozen(args[1]);
                 // Unlabeled pretraining sees only the training split's identities (never the held-out ones).
                 var files = Split().Train.Select(x => x.File).ToList();
                 using var faces = FaceTensorSet.FromFiles(files, 32);

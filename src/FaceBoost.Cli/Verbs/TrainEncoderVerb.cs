@@ -53,7 +53,7 @@ public sealed class TrainEncoderVerb : IVerb
             catch (ArgumentException e) { AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}"); return 2; }
             return DataParallel.Run(comm, $"global batch {options.BatchSize} = {comm.WorldSize} × {options.BatchSize / comm.WorldSize}", reporting =>
             {
-                using var g = FrozenStyleGenerator.Load(options.GeneratorCheckpoint!);
+                using var g = GanCheckpoint.LoadFrozen(options.GeneratorCheckpoint!);
                 using var faces = FaceTensorSet.FromFolder(options.DataFolder!, options.Resolution, options.MaxImages);
                 if (reporting)
                     foreach (var (file, reason) in faces.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {file}: {reason}");

@@ -5,6 +5,7 @@ using FaceBoost.Synthesis;
 using FaceBoost.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
 
 namespace FaceBoost.Tests.Encoder;
 
