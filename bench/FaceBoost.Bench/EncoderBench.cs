@@ -26,7 +26,7 @@ public sealed class EncoderBench : IBenchmark
         foreach (var p in decoder.parameters()) p.requires_grad = false;
         var meanW = randn(wDim) * 0.1;
         var avg = tanh(decoder.forward(meanW.repeat(numWs).unsqueeze(0))).reshape(1, 3, size, size);
-        using var opt = new AdamOptimizer(enc.parameters(), 1e-4);
+        using var opt = new AdamOptimizer(ParameterOptimizer.ByIndex(enc.parameters()), 1e-4);
         var x = rand(batch, 3, size, size) * 2 - 1;
         double Step()
         {

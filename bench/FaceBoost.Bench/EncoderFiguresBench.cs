@@ -2,6 +2,7 @@ using FaceBoost.Nets;
 using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using FaceBoost.Training;
+using FaceBoost.Nets.StyleGan;
 
 namespace FaceBoost.Bench;
 
@@ -55,51 +56,15 @@ public sealed class EncoderFiguresBench : IBenchmark
             case "encoder":
             {
                 var steps = args.Length > 3 ? int.Parse(args[3]) : 300;
-                using var g = FrozenStyleGenerator.Load(args[1]);
+                using var g = GanCheckpoint.LoadFrozen(args[1]);
                 // Unlabeled pretraining sees only the training split's identities (never the held-out ones).
                 var files = Split().Train.Select(x => x.File).ToList();
                 using var faces = FaceTensorSet.FromFiles(files, 32);
-                var o = new EncoderTrainOptions(args[1], "orl+extended-yaleb", args[2], Resolution: 32, Batch: 8, Steps: steps,
+                var o = new EncoderTrainOptions(args[1], "orl+extended-yaleb", args[2], Resolution: 32, BatchSize: 8, Steps: steps,
                     LearningRate: 1e-3, NumLayers: 18, Width: args.Length > 4 ? int.Parse(args[4]) : 8, GridEvery: 25, CheckpointEvery: 25, LogEvery: 5, Seed: 0);
-                var r = new EncoderTrainer(o, g, e => faces.Epoch(e, o.Batch, o.Seed)).Run(new Progress<EncoderStepStats>(s =>
+                var r = new EncoderTrainer(o, g, e => faces.Epoch(e, o.BatchSize, o.Seed)).Run(new Progress<EncoderStepStats>(s =>
                     Console.WriteLine($"step {s.Step} l2 {s.L2:F4} ms-ssim-loss {s.Perceptual:F4} total {s.Total:F4} {s.ImagesPerSecond:F1} img/s")));
                 Console.WriteLine($"{faces.Count} faces; checkpoint {r.Checkpoint}; nan {r.StoppedOnNaN}");
-                return 0;
-            }
-            case "transfer":
-            {
-                // transfer ENCODER_CKPT seeds labeledIds epochs
-                var seeds = args.Length > 2 ? int.Parse(args[2]) : 3;
-                var labeledIds = args.Length > 3 ? int.Parse(args[3]) : 8;
-                var epochs = args.Length > 4 ? int.Parse(args[4]) : 12;
-                var (train, heldOutAll) = Split();
-                // CPU budget: at most 10 images per held-out identity and 20 per labeled identity (evenly spaced).
-                var heldOut = Cap(heldOutAll, 10);
-                train = Cap(train, 20);
-                var trainIds = train.Select(x => x.Identity).Distinct().Order(StringComparer.Ordinal).ToList();
-                Console.WriteLine($"split: {trainIds.Count} training identities ({train.Count} images), {heldOut.Select(x => x.Identity).Distinct().Count()} held-out identities ({heldOut.Count} images); {labeledIds} labeled identities per seed");
-                var results = new List<Experiments.TransferArmResult>();
-                var firstSeed = int.Parse(Environment.GetEnvironmentVariable("FB_FIRST_SEED") ?? "0");
-                for (var seed = firstSeed; seed < firstSeed + seeds; seed++)
-                {
-                    var chosen = trainIds.OrderBy(_ => 0).ToArray();
-                    new Random(1000 + seed).Shuffle(chosen);
-                    var pick = chosen.Take(labeledIds).ToHashSet();
-                    var labeled = train.Where(x => pick.Contains(x.Identity)).ToList();
-                    foreach (var fromEncoder in Environment.GetEnvironmentVariable("FB_ARMS") == "encoder" ? new[] { true } : new[] { false, true })
-                    {
-                        var o = new Experiments.TransferExperimentOptions(args[1], labeled, heldOut, Epochs: epochs, FreezeEpochs: Math.Max(1, epochs / 4), Seed: seed);
-                        var r = Experiments.EncoderTransferExperiment.RunArm(o, fromEncoder, new Progress<string>(Console.WriteLine));
-                        results.Add(r);
-                        Console.WriteLine($"RESULT {r.Arm} seed {r.Seed}: held-out 1-NN top-1 {r.IdentificationTop1:P1}, verification {r.VerificationAccuracy:P1}, final train loss {r.FinalLoss:F3} ({labeled.Count} labeled images)");
-                    }
-                }
-                foreach (var arm in new[] { "scratch", "encoder" })
-                {
-                    var a = results.Where(r => r.Arm == arm).ToList();
-                    if (a.Count == 0) continue;
-                    Console.WriteLine($"SUMMARY {arm}: top-1 {a.Average(r => r.IdentificationTop1):P1} ({string.Join(", ", a.Select(r => r.IdentificationTop1.ToString("P1")))}), verification {a.Average(r => r.VerificationAccuracy):P1} ({string.Join(", ", a.Select(r => r.VerificationAccuracy.ToString("P1")))})");
-                }
                 return 0;
             }
             default:

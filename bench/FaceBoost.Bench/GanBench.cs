@@ -3,6 +3,8 @@ using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 
 namespace FaceBoost.Bench;
 

@@ -12,7 +12,7 @@ public sealed class InvertVerb : IVerb
     public Command Build()
     {
         var cmd = new Command("invert", "Reconstruct aligned faces through a trained encoder and its generator; writes errors.csv (per-image L2, MS-SSIM) and a grid.");
-        var encoder = new Option<string>("--encoder") { Description = "Encoder checkpoint (checkpoint.fbenc from train-encoder)", Required = true }.Path();
+        var encoder = new Option<string>("--encoder") { Description = "Encoder checkpoint (.fbck file or run folder from train-encoder)", Required = true }.Path();
         var generator = new Option<string>("--generator") { Description = "Generator checkpoint (default: the one recorded in the encoder checkpoint)" }.Path();
         var input = new Option<string>("--input") { Description = "Folder of aligned face images", Required = true }.Path();
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "runs/invert" }.Path();

@@ -3,6 +3,8 @@ using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 
 namespace FaceBoost.Cli.Verbs;
 
@@ -24,7 +26,7 @@ public sealed class SampleVerb : IVerb
             var gridPath = pr.GetValue(grid); var dir = pr.GetValue(outDir);
             if (gridPath is null && dir is null) throw new ArgumentException("give --grid and/or --out-dir");
             TorchRuntime.Initialize();
-            using var g = StyleGenerator.Load(pr.GetValue(ckpt)!);
+            using var g = GanCheckpoint.LoadGenerator(pr.GetValue(ckpt)!);
             var list = LatentSeeds.Parse(pr.GetValue(seeds)!);
             using var _ = no_grad();
             using var scope = NewDisposeScope();

@@ -3,6 +3,8 @@ using FaceBoost.Experiments;
 using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using Spectre.Console;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 
 namespace FaceBoost.Cli.Verbs;
 
@@ -26,7 +28,7 @@ public sealed class SynthVerb : IVerb
         {
             TorchRuntime.Initialize();
             var o = new SyntheticIdentityOptions(pr.GetValue(ids), pr.GetValue(perId), pr.GetValue(psi), pr.GetValue(coarse), pr.GetValue(seed));
-            using var g = StyleGenerator.Load(pr.GetValue(generator)!);
+            using var g = GanCheckpoint.LoadGenerator(pr.GetValue(generator)!);
             var dir = pr.GetValue(outDir)!;
             var total = o.Identities * o.ImagesPerIdentity;
             var written = 0;

@@ -51,14 +51,14 @@ public sealed class TrainEncoderVerb : IVerb
             using var comm = Communicators.FromEnvironment();
             try { options.ValidateParallel(comm.WorldSize); }
             catch (ArgumentException e) { AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}"); return 2; }
-            return DataParallel.Run(comm, $"global batch {options.Batch} = {comm.WorldSize} × {options.Batch / comm.WorldSize}", reporting =>
+            return DataParallel.Run(comm, $"global batch {options.BatchSize} = {comm.WorldSize} × {options.BatchSize / comm.WorldSize}", reporting =>
             {
-                using var g = FrozenStyleGenerator.Load(options.GeneratorCheckpoint!);
+                using var g = GanCheckpoint.LoadFrozen(options.GeneratorCheckpoint!);
                 using var faces = FaceTensorSet.FromFolder(options.DataFolder!, options.Resolution, options.MaxImages);
                 if (reporting)
                     foreach (var (file, reason) in faces.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {file}: {reason}");
                 if (reporting) AnsiConsole.MarkupLineInterpolated($"{faces.Count} faces at {options.Resolution} px; generator W+ {g.NumWs}×{g.WDim}; run {options.RunDir}");
-                var trainer = new EncoderTrainer(options, g, e => faces.Epoch(e, options.Batch, options.Seed), comm);
+                var trainer = new EncoderTrainer(options, g, e => faces.Epoch(e, options.BatchSize, options.Seed), comm);
                 if (!reporting) return trainer.Run().StoppedOnNaN ? 3 : 0;
                 EncoderRunResult? result = null;
                 AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())

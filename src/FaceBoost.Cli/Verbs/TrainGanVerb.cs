@@ -3,6 +3,8 @@ using FaceBoost.Distributed;
 using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using Spectre.Console;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 
 namespace FaceBoost.Cli.Verbs;
 
@@ -66,7 +68,7 @@ public sealed class TrainGanVerb : IVerb
                     var features = fdPath is null ? FeatureExtractors.RandomConv() : FeatureExtractors.Onnx(fdPath);
                     fd = new FrechetEvaluator(features, faces.Head(options.FdImages), fdPath is null ? "random-conv" : Path.GetFileName(fdPath), options.FdImages);
                 }
-                using var trainer = new GanTrainer(options, faces, fd, comm);
+                using var trainer = new GanTrainer(options, faces, fd, comm, say: Console.WriteLine);
                 if (pr.GetValue(resume) && trainer.TryResume() && reporting)
                     Console.WriteLine($"resumed at {trainer.State.ImagesShown / 1000.0:F2} kimg, ada p {trainer.Ada.P:F3}");
                 using var cts = new CancellationTokenSource();
@@ -86,7 +88,7 @@ public sealed class TrainGanVerb : IVerb
                         }), cts.Token);
                     });
                 }
-                catch (GanDivergedException e)
+                catch (TrainingDivergedException e)
                 {
                     if (reporting) AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
                     return 3;

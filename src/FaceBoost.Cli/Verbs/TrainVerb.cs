@@ -103,7 +103,7 @@ public sealed class TrainVerb : IVerb
                 {
                     using var source = FaceLoaderBatchSource.Create(options, comm.Rank, comm.WorldSize);
                     using var verifier = reporting ? verification.Create(pr, options.RunDir) : null; // issue 18
-                    var trainer = new RecognitionTrainer(options, source, comm) { Verifier = verifier };
+                    var trainer = new RecognitionTrainer(options, source, comm) { Say = reporting ? Console.WriteLine : null, Verifier = verifier };
                     if (!reporting)
                     {
                         // Non-root ranks train silently: rank 0 alone reports, logs and checkpoints.

@@ -24,10 +24,10 @@ public static class EncoderStage
             GridEvery: Math.Max(1, e.Steps / 4), CheckpointEvery: Math.Max(1, e.Steps / 4), LogEvery: Math.Max(1, Math.Min(10, e.Steps / 20)),
             Seed: c.Labeled.SplitSeed);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var generator = FrozenStyleGenerator.Load(gan.Checkpoint);
+        using var generator = GanCheckpoint.LoadFrozen(gan.Checkpoint);
         using var faces = FaceTensorSet.FromFiles(pool.Files, n.InputSize);
         var name = $"encoder:{pool.Name}";
-        var trainer = new EncoderTrainer(options, generator, epoch => faces.Epoch(epoch, options.Batch, options.Seed));
+        var trainer = new EncoderTrainer(options, generator, epoch => faces.Epoch(epoch, options.BatchSize, options.Seed));
         var run = trainer.Run(new SyncProgress<EncoderStepStats>(s => progress?.Report(new ExperimentProgress(name,
             $"step {s.Step}/{e.Steps} l2 {s.L2:F4} perceptual {s.Perceptual:F4}", s.Step / (double)e.Steps))), ct);
         ct.ThrowIfCancellationRequested();

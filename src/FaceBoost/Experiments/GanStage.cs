@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using FaceBoost.Synthesis;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 
 namespace FaceBoost.Experiments;
 

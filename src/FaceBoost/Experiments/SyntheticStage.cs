@@ -2,6 +2,7 @@ using FaceBoost.Data;
 using FaceBoost.Imaging;
 using FaceBoost.Synthesis;
 using FaceBoost.Training;
+using FaceBoost.Nets.StyleGan;
 
 namespace FaceBoost.Experiments;
 
@@ -24,7 +25,7 @@ public static class SyntheticStage
         var folder = stage.PathOf("identities");
         var o = new SyntheticIdentityOptions(sc.Identities, sc.ImagesPerIdentity, (float)sc.Truncation, sc.CoarseLayers, c.Labeled.SplitSeed);
         var total = o.Identities * o.ImagesPerIdentity;
-        using (var g = StyleGenerator.Load(gan.Checkpoint))
+        using (var g = GanCheckpoint.LoadGenerator(gan.Checkpoint))
         {
             var coarse = Math.Min(o.CoarseLayers, g.NumWs - 1);
             SyntheticIdentities.Generate(g, folder, o with { CoarseLayers = coarse },

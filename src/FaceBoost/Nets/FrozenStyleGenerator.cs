@@ -1,6 +1,6 @@
-using FaceBoost.Synthesis;
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
 
 namespace FaceBoost.Nets;
 
@@ -21,13 +21,6 @@ public sealed class FrozenStyleGenerator : ILatentGenerator, IDisposable
         generator.eval();
         foreach (var p in generator.parameters()) p.requires_grad = false;
         _meanW = generator.MeanW.reshape(-1).DetachFromDisposeScope();
-    }
-
-    /// <summary>Loads the EMA generator of a `faceboost train-gan` checkpoint.</summary>
-    public static FrozenStyleGenerator Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"generator checkpoint not found: {path}", path);
-        return new FrozenStyleGenerator(StyleGenerator.Load(path));
     }
 
     public Tensor Synthesize(Tensor ws)

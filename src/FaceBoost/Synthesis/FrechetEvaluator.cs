@@ -1,12 +1,14 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 
 namespace FaceBoost.Synthesis;
 
 /// <summary>Measures a generator's Fréchet distance to a fixed real set in a given feature space.
 /// Real statistics are computed once; fakes come from fixed seeds (no truncation, const noise) so that
 /// successive measurements differ only because the generator changed.</summary>
-public sealed class FrechetEvaluator
+public sealed class FrechetEvaluator : IGeneratorMetric
 {
     private readonly Func<Tensor, Tensor> _features;
     private readonly FrechetDistance.Statistics _real;

@@ -1,6 +1,7 @@
 using FaceBoost.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
 
 namespace FaceBoost.Synthesis;
 

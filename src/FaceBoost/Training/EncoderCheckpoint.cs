@@ -1,15 +1,10 @@
-using System.Collections;
-using System.IO.Compression;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using FaceBoost.Nets;
-using TorchSharp;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace FaceBoost.Training;
 
-/// <summary>What an encoder checkpoint says about itself.</summary>
+/// <summary>What an encoder checkpoint says about itself (its JSON header). Position: the next step runs batch
+/// <see cref="NextBatch"/> of epoch <see cref="Epoch"/>.</summary>
 public sealed record EncoderCheckpointInfo(
     PspEncoderOptions Encoder,
     int Step,
@@ -17,23 +12,17 @@ public sealed record EncoderCheckpointInfo(
     int Iterations,
     string? GeneratorCheckpoint,
     string Perceptual,
-    string Format = EncoderCheckpoint.FormatName);
+    int NextBatch = 0);
 
-/// <summary>An encoder checkpoint: one zip holding meta.json, encoder.pt (a PyTorch state dict: the
-/// pSp-named encoder tensors plus latent_avg and average_image, loadable with torch.load) and, for
-/// resuming, optimizer.pt. Written atomically (temp file + rename).</summary>
+/// <summary>An encoder checkpoint in the one container (kind <see cref="Kind"/>): "encoder.*" (pSp-named encoder
+/// tensors), "latent_avg", "average_image" and, for resuming, "optim.*". Loads from a file or a run folder.</summary>
 public sealed class EncoderCheckpoint : IDisposable
 {
-    public const string FormatName = "faceboost-psp-encoder-1";
+    public const string Kind = "faceboost.encoder";
     public const string LatentAvgKey = "latent_avg";
     public const string AverageImageKey = "average_image";
-
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public const string EncoderPrefix = "encoder.";
+    public const string OptimizerPrefix = "optim.encoder.";
 
     public EncoderCheckpointInfo Info { get; }
     /// <summary>Encoder tensors by pSp name (input_layer.*, body.*, linear.* / styles.*).</summary>
@@ -43,61 +32,63 @@ public sealed class EncoderCheckpoint : IDisposable
     /// <summary>WDim mean latent of the generator the encoder was trained against.</summary>
     public Tensor MeanW { get; }
     public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; }
+    public string Path => _content.Path;
 
-    private EncoderCheckpoint(EncoderCheckpointInfo info, Dictionary<string, Tensor> state, Tensor average, Tensor meanW, Dictionary<string, Tensor>? optimizer)
+    private readonly CheckpointContent _content;
+
+    private EncoderCheckpoint(CheckpointContent content)
     {
-        Info = info; EncoderState = state; AverageImage = average; MeanW = meanW; OptimizerState = optimizer;
+        _content = content;
+        Info = content.HeaderAs<EncoderCheckpointInfo>();
+        var e = Info.Encoder ?? throw new CheckpointException(content.Path, "the header has no encoder options");
+        try { e.Validate(); }
+        catch (ArgumentException ex) { throw new CheckpointException(content.Path, $"declares an invalid encoder ({ex.Message})"); }
+        if (e.Width > 1024 || e.NumWs > 64 || e.WDim > 4096 || e.InputSize > 1024 || e.NumLayers is not (18 or 34 or 50 or 100 or 152))
+            throw new CheckpointException(content.Path, $"declares an implausible encoder {e}");
+        // Header sizes against the stored tensors, before any network is built.
+        content.ExpectShape(EncoderPrefix + "input_layer.0.weight", e.Width, PspEncoderOptions.InputChannels, 3, 3);
+        content.ExpectShape(LatentAvgKey, e.WDim);
+        EncoderState = content.WithPrefix(EncoderPrefix);
+        AverageImage = content.Get(AverageImageKey);
+        if (AverageImage.dim() != 4 || AverageImage.shape[0] != 1 || AverageImage.shape[1] != 3)
+            throw new CheckpointException(content.Path, $"'{AverageImageKey}' must be 1×3×S×S, got [{string.Join(",", AverageImage.shape)}]");
+        MeanW = content.Get(LatentAvgKey);
+        var optimizer = content.WithPrefix(OptimizerPrefix);
+        OptimizerState = optimizer.Count > 0 ? optimizer : null;
+    }
+
+    /// <summary>The tensors a checkpoint stores for an encoder (its state, the mean latent, the average image, optimizer).</summary>
+    public static IEnumerable<KeyValuePair<string, Tensor>> Tensors(PspEncoder encoder, Tensor averageImage, Tensor meanW,
+        IReadOnlyDictionary<string, Tensor>? optimizerState)
+    {
+        foreach (var (k, v) in encoder.state_dict()) yield return new(EncoderPrefix + k, v);
+        yield return new(LatentAvgKey, meanW.reshape(-1));
+        yield return new(AverageImageKey, averageImage);
+        if (optimizerState is not null)
+            foreach (var (k, v) in optimizerState) yield return new(OptimizerPrefix + k, v);
     }
 
     public static void Save(string path, EncoderCheckpointInfo info, PspEncoder encoder, Tensor averageImage, Tensor meanW,
-        IReadOnlyDictionary<string, Tensor>? optimizerState = null)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var file = File.Create(temp))
-            using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
-            {
-                using (var w = zip.CreateEntry("meta.json").Open())
-                    JsonSerializer.Serialize(w, info, Json);
-                var state = new Dictionary<string, Tensor>();
-                foreach (var (k, v) in encoder.state_dict()) state[k] = v.detach().cpu();
-                state[LatentAvgKey] = meanW.detach().cpu().reshape(-1);
-                state[AverageImageKey] = averageImage.detach().cpu();
-                WriteStateDict(zip, "encoder.pt", state);
-                if (optimizerState is not null)
-                    WriteStateDict(zip, "optimizer.pt", optimizerState.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu()));
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        IReadOnlyDictionary<string, Tensor>? optimizerState = null) =>
+        CheckpointFile.Write(path, Kind, info, Tensors(encoder, averageImage, meanW, optimizerState));
 
+    /// <summary>Reads a checkpoint file, or a run folder's latest one. Throws <see cref="CheckpointException"/>.</summary>
     public static EncoderCheckpoint Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"encoder checkpoint not found: {path}", path);
-        try
+        string file;
+        try { file = TrainingRun.Resolve(path); }
+        catch (FileNotFoundException e) { throw new CheckpointException(path, e.Message); }
+        return FromContent(CheckpointFile.Read(file, Kind));
+    }
+
+    /// <summary>Takes ownership of already-read content.</summary>
+    public static EncoderCheckpoint FromContent(CheckpointContent content)
+    {
+        try { return new EncoderCheckpoint(content); }
+        catch
         {
-            using var zip = ZipFile.OpenRead(path);
-            var metaEntry = zip.GetEntry("meta.json") ?? throw new InvalidDataException("no meta.json");
-            EncoderCheckpointInfo info;
-            using (var s = metaEntry.Open())
-                info = JsonSerializer.Deserialize<EncoderCheckpointInfo>(s, Json) ?? throw new InvalidDataException("empty meta.json");
-            if (info.Format != FormatName) throw new InvalidDataException($"format '{info.Format}', expected '{FormatName}'");
-            var state = ReadStateDict(zip, "encoder.pt") ?? throw new InvalidDataException("no encoder.pt");
-            if (!state.Remove(LatentAvgKey, out var meanW)) throw new InvalidDataException($"encoder.pt lacks {LatentAvgKey}");
-            if (!state.Remove(AverageImageKey, out var average)) throw new InvalidDataException($"encoder.pt lacks {AverageImageKey}");
-            var optimizer = ReadStateDict(zip, "optimizer.pt");
-            return new EncoderCheckpoint(info, state, average, meanW, optimizer);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or JsonException or NotSupportedException)
-        {
-            throw new InvalidDataException($"{path} is not a readable FaceBoost encoder checkpoint: {ex.Message}", ex);
+            content.Dispose();
+            throw;
         }
     }
 
@@ -105,48 +96,14 @@ public sealed class EncoderCheckpoint : IDisposable
     public PspEncoder CreateEncoder()
     {
         var encoder = new PspEncoder(Info.Encoder);
-        StrictCopy.Into(encoder, EncoderState, "encoder checkpoint");
+        try { _content.LoadModule(encoder, EncoderPrefix); }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
         return encoder;
     }
 
-    private static void WriteStateDict(ZipArchive zip, string name, Dictionary<string, Tensor> state)
-    {
-        using var buffer = new MemoryStream();
-        PyTorchPickler.PickleStateDict(buffer, state);
-        // The pickler closes its stream; ToArray still works on a closed MemoryStream.
-        var bytes = buffer.ToArray();
-        using var w = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
-        w.Write(bytes);
-    }
-
-    private static readonly List<Tensor> UnpickledOriginals = [];
-
-    private static Dictionary<string, Tensor>? ReadStateDict(ZipArchive zip, string name)
-    {
-        var entry = zip.GetEntry(name);
-        if (entry is null) return null;
-        using var buffer = new MemoryStream();
-        using (var s = entry.Open()) s.CopyTo(buffer);
-        buffer.Position = 0;
-        var table = PyTorchUnpickler.UnpickleStateDict(buffer);
-        var d = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry e in table)
-        {
-            // Own copies; the unpickled originals are kept referenced for the process lifetime: processes that
-            // loaded and disposed checkpoints segfaulted later at a garbage address (suspected: a native deleter
-            // of an unpickled tensor) — under investigation, this sidesteps it at a small memory cost.
-            var original = (Tensor)e.Value!;
-            d[(string)e.Key] = original.clone().DetachFromDisposeScope();
-            lock (UnpickledOriginals) UnpickledOriginals.Add(original);
-        }
-        return d;
-    }
-
-    public void Dispose()
-    {
-        foreach (var t in EncoderState.Values) t.Dispose();
-        AverageImage.Dispose();
-        MeanW.Dispose();
-        if (OptimizerState is not null) foreach (var t in OptimizerState.Values) t.Dispose();
-    }
+    public void Dispose() => _content.Dispose();
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FaceBoost.Distributed;
 using FaceBoost.Losses;
 using FaceBoost.Nets;
@@ -12,20 +12,20 @@ namespace FaceBoost.Training;
 /// <summary>Result of an encoder run.</summary>
 public sealed record EncoderRunResult(string Checkpoint, int Steps, bool StoppedOnNaN, IReadOnlyList<EncoderStepStats> Stats);
 
-/// <summary>Stage 2: trains a pSp encoder to invert a frozen generator on unlabeled faces (L2 +
-/// perceptual + w-norm, no identity term). Resumes from the run folder's checkpoint; a non-finite
-/// loss stops the run keeping the last good checkpoint. Data-parallel over an <see cref="ICommunicator"/>: each
-/// global batch from the epoch source is split over the ranks, gradients are averaged, rank 0 alone writes.</summary>
+/// <summary>Stage 2: trains a pSp encoder to invert a frozen generator on unlabeled faces (L2 + perceptual + w-norm,
+/// no identity term), on the <see cref="TrainingRun"/> spine. Resume is exact: the data order is a function of
+/// (seed, epoch), the checkpoint records the next batch, and the optimizer state travels with the weights. A
+/// non-finite loss stops the run keeping the last good checkpoint. Data-parallel: each global batch is split over the
+/// ranks, gradients are averaged, rank 0 alone writes.</summary>
 public sealed class EncoderTrainer
 {
-    public const string CheckpointName = "checkpoint.fbenc";
-
     private readonly EncoderTrainOptions _o;
     private readonly ILatentGenerator _generator;
     private readonly Func<int, IEnumerable<Tensor>> _epochs;
     private readonly ICommunicator _comm;
 
-    /// <param name="epochs">Global batches of N×3×R×R images in [-1, 1] for a given epoch index (the same on every rank).</param>
+    /// <param name="epochs">Global batches of N×3×R×R images in [-1, 1] for a given epoch index (the same on every rank,
+    /// the same every time it is asked).</param>
     /// <param name="communicator">Peers to train with (the caller owns it); null = a single process.</param>
     public EncoderTrainer(EncoderTrainOptions options, ILatentGenerator generator, Func<int, IEnumerable<Tensor>> epochs,
         ICommunicator? communicator = null)
@@ -36,149 +36,166 @@ public sealed class EncoderTrainer
         _o = options; _generator = generator; _epochs = epochs;
     }
 
+    /// <summary>Rank 0's notes (resume, fallback to an older checkpoint).</summary>
+    public Action<string>? Say { get; init; }
+
     public EncoderRunResult Run(IProgress<EncoderStepStats>? progress = null, CancellationToken cancel = default)
     {
-        var o = _o;
-        var root = _comm.IsRoot;
-        int world = _comm.WorldSize, rank = _comm.Rank;
-        var reducer = new GradientAllReducer(_comm);
-        if (root)
-        {
-            Directory.CreateDirectory(o.RunDir);
-            Directory.CreateDirectory(Path.Combine(o.RunDir, "grids"));
-            File.WriteAllText(Path.Combine(o.RunDir, "options.json"), JsonSerializer.Serialize(o, EncoderCheckpoint.Json));
-        }
-        _comm.Barrier(); // every rank sees the folder and, on resume, the same checkpoint
-        var ckptPath = Path.Combine(o.RunDir, CheckpointName);
-
-        // The generator is frozen: eval, no gradients into it (only through it, to the encoder).
-        var meanW = _generator.MeanW.detach();
-        var average = GeneratorInversion.AverageImage(_generator, o.Resolution);
-        if (root) ImageWriterExtensions.SaveTensor(average, Path.Combine(o.RunDir, "average.png"));
-
-        manual_seed(o.Seed);
-        PspEncoder encoder;
-        int step = 0, epoch = 0;
-        IReadOnlyDictionary<string, Tensor>? optimizerState = null;
-        if (o.Resume && File.Exists(ckptPath))
-        {
-            using var ck = EncoderCheckpoint.Load(ckptPath);
-            var expected = o.EncoderFor(_generator.NumWs, _generator.WDim);
-            if (ck.Info.Encoder != expected)
-                throw new InvalidOperationException($"{ckptPath} was trained with encoder {ck.Info.Encoder}, but this run asks for {expected}; use a new run folder");
-            encoder = ck.CreateEncoder();
-            step = ck.Info.Step; epoch = ck.Info.Epoch;
-            optimizerState = ck.OptimizerState?.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
-        }
-        else
-        {
-            encoder = new PspEncoder(o.EncoderFor(_generator.NumWs, _generator.WDim));
-        }
-        encoder.train();
-        reducer.BroadcastFromRoot(encoder); // same seed gives the same weights already; this makes it a guarantee
-        using StatefulOptimizer optimizer = o.Optimizer == "adam"
-            ? new AdamOptimizer(encoder.parameters(), o.LearningRate)
-            : new RangerOptimizer(encoder.parameters(), o.LearningRate);
-        if (optimizerState is not null) optimizer.ImportState(optimizerState);
-
-        using var lpips = o.LpipsWeights is { Length: > 0 } ? LpipsAlex.Load(o.LpipsWeights) : null;
-        using var loss = new ReconstructionLoss(o.Weights, lpips);
-        var statsPath = Path.Combine(o.RunDir, "stats.jsonl");
-        if (root && step > 0) StatsLog.DropAfter(statsPath, "step", step);
+        using var run = new TrainingRun(_o.RunDir, EncoderCheckpoint.Kind, _comm, keepCheckpoints: 2, Say);
+        run.WriteOptions(_o);
+        using var s = new Session(_o, _generator, run);
         var stats = new List<EncoderStepStats>();
-        var nan = false;
-        var clock = Stopwatch.StartNew();
-        var imagesSinceLog = 0;
-
-        var savedAt = -1;
-        void Checkpoint(int atStep, int atEpoch)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (nan, images, savedAt) = (false, 0, s.Step);
+        while (s.Step < _o.Steps && !nan && !cancel.IsCancellationRequested)
         {
-            savedAt = atStep;
-            ReplicaConsistency.Check(_comm, encoder, "encoder");
-            if (!root) return;
-            EncoderCheckpoint.Save(ckptPath,
-                new EncoderCheckpointInfo(encoder.Options, atStep, atEpoch, o.Iterations, o.GeneratorCheckpoint, loss.PerceptualKind),
-                encoder, average, meanW, optimizer.ExportState());
-        }
-
-        while (step < o.Steps && !nan && !cancel.IsCancellationRequested)
-        {
-            var any = false;
-            foreach (var global in _epochs(epoch))
+            var batchIndex = s.NextBatch;
+            foreach (var global in _epochs(s.Epoch).Skip(s.NextBatch))
             {
-                any = true;
-                if (step >= o.Steps || cancel.IsCancellationRequested) break;
                 using var scope = NewDisposeScope();
-                if (global.dim() != 4 || global.shape[1] != 3 || global.shape[2] != o.Resolution || global.shape[3] != o.Resolution)
-                    throw new ArgumentException($"training batch must be N×3×{o.Resolution}×{o.Resolution}, got [{string.Join(",", global.shape)}]");
-                var n = global.shape[0];
-                if (n % (world * o.MicroBatches) != 0)
-                    throw new ArgumentException($"a batch of {n} images does not split over {world} ranks × {o.MicroBatches} micro-batches (fewer images than the batch size?)");
-                var per = n / world;
-                var batch = world == 1 ? global : global.narrow(0, rank * per, per);
-                optimizer.ZeroGrad();
-                // Micro-batches: each chunk's mean loss scaled by 1/chunks, so the accumulated gradient is the batch mean's.
-                int chunks = o.MicroBatches;
-                var m = per / chunks;
-                var terms = new double[4];
-                var recons = new List<Tensor>(chunks);
-                for (var c = 0; c < chunks; c++)
-                {
-                    var x = chunks == 1 ? batch : batch.narrow(0, c * m, m);
-                    var (ws, recon) = GeneratorInversion.Invert(encoder, _generator, x, average, o.Iterations);
-                    var (total, t) = loss.Compute(recon, x, ws, meanW);
-                    terms[0] += t.L2 / chunks; terms[1] += t.Perceptual / chunks; terms[2] += t.WNorm / chunks; terms[3] += t.Total / chunks;
-                    if (double.IsFinite(t.Total)) (chunks == 1 ? total : total / chunks).backward();
-                    recons.Add(recon.detach());
-                }
-                if (world > 1)
-                {
-                    // Averaged over ranks: the logged figures are the global batch's, and a NaN on any rank stops all.
-                    _comm.AllReduceSum(terms);
-                    for (var i = 0; i < terms.Length; i++) terms[i] /= world;
-                }
+                using var owned = global;
+                if (s.Step >= _o.Steps || cancel.IsCancellationRequested) break;
+                var (terms, batch, recon) = TrainStep(s, run, global);
                 if (!double.IsFinite(terms[3]))
                 {
                     nan = true;
-                    if (root) File.AppendAllText(statsPath, JsonSerializer.Serialize(new { step = step + 1, error = "non-finite loss; stopped, last good checkpoint kept" }) + "\n");
+                    run.Stats.Write(new JsonObject { ["step"] = s.Step + 1, ["error"] = "non-finite loss; stopped, last good checkpoint kept" });
                     break;
                 }
-                reducer.AverageGradients(encoder.parameters());
-                optimizer.Step();
-                step++;
-                imagesSinceLog += (int)n;
-                if (step % o.LogEvery == 0 || step == o.Steps)
+                s.Advance(++batchIndex);
+                images += (int)global.shape[0];
+                if (s.Step % _o.LogEvery == 0 || s.Step == _o.Steps)
                 {
-                    var ips = imagesSinceLog / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    var s = new EncoderStepStats(step, epoch, terms[0], terms[1], terms[2], terms[3], ips);
-                    stats.Add(s);
-                    if (root) File.AppendAllText(statsPath, JsonSerializer.Serialize(s, StatsJson) + "\n");
-                    progress?.Report(s);
+                    var row = new EncoderStepStats(s.Step, s.Epoch, terms[0], terms[1], terms[2], terms[3], images / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
+                    stats.Add(row);
+                    run.Stats.Write(JsonSerializer.SerializeToNode(row, StatsJson)!.AsObject());
+                    progress?.Report(row);
+                    images = 0;
                     clock.Restart();
-                    imagesSinceLog = 0;
                 }
-                if (root && (step % o.GridEvery == 0 || step == o.Steps))
-                    ReconstructionGrid.Save(batch, average, chunks == 1 ? recons[0] : cat(recons, 0), Path.Combine(o.RunDir, "grids", $"step{step:D6}.png"));
-                if (step % o.CheckpointEvery == 0 || step == o.Steps)
-                    Checkpoint(step, epoch);
+                if (run.IsRoot && (s.Step % _o.GridEvery == 0 || s.Step == _o.Steps))
+                    ReconstructionGrid.Save(batch, s.Average, recon, Path.Combine(_o.RunDir, "grids", $"step{s.Step:D6}.png"));
+                if (s.Step % _o.CheckpointEvery == 0 || s.Step == _o.Steps) savedAt = s.Save();
             }
-            if (!any) throw new InvalidOperationException("the training data yielded no batch (fewer images than the batch size?)");
-            if (!nan && step < o.Steps) epoch++;
+            if (batchIndex == 0 && !nan) throw new InvalidOperationException("the training data yielded no batch (fewer images than the batch size?)");
+            if (!nan && s.Step < _o.Steps && !cancel.IsCancellationRequested) s.NextEpoch();
         }
         // Decided from the step count, not File.Exists: every rank must agree (the save includes a collective check).
-        if (!nan && savedAt != step) Checkpoint(step, epoch);
-        encoder.Dispose();
-        return new EncoderRunResult(ckptPath, step, nan, stats);
+        if (!nan && savedAt != s.Step) s.Save();
+        return new EncoderRunResult(run.LastCheckpoint ?? "", s.Step, nan, stats);
     }
 
-    private static readonly JsonSerializerOptions StatsJson = new()
+    /// <summary>One optimiser step on this rank's share of a global batch, in micro-batches whose gradients accumulate
+    /// (each chunk's mean loss scaled by 1/chunks). Returns the loss terms averaged over ranks (non-finite: no step).</summary>
+    private (double[] Terms, Tensor Batch, Tensor Recon) TrainStep(Session s, TrainingRun run, Tensor global)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        var o = _o;
+        if (global.dim() != 4 || global.shape[1] != 3 || global.shape[2] != o.Resolution || global.shape[3] != o.Resolution)
+            throw new ArgumentException($"training batch must be N×3×{o.Resolution}×{o.Resolution}, got [{string.Join(",", global.shape)}]");
+        var n = global.shape[0];
+        if (n % (run.WorldSize * o.MicroBatches) != 0)
+            throw new ArgumentException($"a batch of {n} images does not split over {run.WorldSize} ranks × {o.MicroBatches} micro-batches (fewer images than the batch size?)");
+        var per = n / run.WorldSize;
+        var batch = run.WorldSize == 1 ? global : global.narrow(0, run.Comm.Rank * per, per);
+        s.Optimizer.ZeroGrad();
+        int chunks = o.MicroBatches;
+        var m = per / chunks;
+        var terms = new double[4];
+        var recons = new List<Tensor>(chunks);
+        using var invChunks = (1.0 / chunks).ToScalar();
+        for (var c = 0; c < chunks; c++)
+        {
+            var x = chunks == 1 ? batch : batch.narrow(0, c * m, m);
+            var (ws, recon) = GeneratorInversion.Invert(s.Encoder, _generator, x, s.Average, o.Iterations);
+            var (total, t) = s.Loss.Compute(recon, x, ws, s.MeanW);
+            terms[0] += t.L2 / chunks; terms[1] += t.Perceptual / chunks; terms[2] += t.WNorm / chunks; terms[3] += t.Total / chunks;
+            if (double.IsFinite(t.Total)) (chunks == 1 ? total : total.mul(invChunks)).backward();
+            recons.Add(recon.detach());
+        }
+        run.MeanOverRanks(terms); // the logged figures are the global batch's, and a NaN on any rank stops all
+        if (double.IsFinite(terms[3]))
+        {
+            run.Reducer.AverageGradients(s.Encoder.parameters());
+            s.Optimizer.Step();
+        }
+        return (terms, batch, chunks == 1 ? recons[0] : cat(recons, 0));
+    }
+
+    /// <summary>The encoder, its optimizer and loss, the frozen generator's mean latent and average image, and where
+    /// training stands (fresh, or restored from the run's newest readable checkpoint).</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly EncoderTrainOptions _o;
+        private readonly TrainingRun _run;
+        private readonly LpipsAlex? _lpips;
+
+        public Session(EncoderTrainOptions o, ILatentGenerator generator, TrainingRun run)
+        {
+            (_o, _run) = (o, run);
+            if (run.IsRoot) Directory.CreateDirectory(Path.Combine(o.RunDir, "grids"));
+            // The generator is frozen: eval, no gradients into it (only through it, to the encoder).
+            MeanW = generator.MeanW.detach();
+            Average = GeneratorInversion.AverageImage(generator, o.Resolution);
+            if (run.IsRoot) Imaging.ImageWriter.Save(TensorImages.ToImage(Average), Path.Combine(o.RunDir, "average.png"));
+            manual_seed(o.Seed);
+            var expected = o.EncoderFor(generator.NumWs, generator.WDim);
+            using var ck = o.Resume ? run.OpenLatest() : null;
+            if (ck is not null)
+            {
+                var saved = EncoderCheckpoint.FromContent(ck);
+                if (saved.Info.Encoder != expected)
+                    throw new InvalidOperationException($"{ck.Path} was trained with encoder {saved.Info.Encoder}, but this run asks for {expected}; use a new run folder");
+                Encoder = saved.CreateEncoder();
+                (Step, Epoch, NextBatch) = (saved.Info.Step, saved.Info.Epoch, saved.Info.NextBatch);
+            }
+            else Encoder = new PspEncoder(expected);
+            Encoder.train();
+            run.Reducer.BroadcastFromRoot(Encoder); // same seed gives the same weights already; this makes it a guarantee
+            var ps = ParameterOptimizer.ByIndex(Encoder.parameters());
+            Optimizer = new OptimizerOptions { Kind = o.Optimizer, LearningRate = o.LearningRate, WeightDecay = 0 }.Create(ps);
+            if (ck is not null)
+            {
+                Optimizer.LoadState(ck.WithPrefix(EncoderCheckpoint.OptimizerPrefix));
+                run.Stats.DropAfter("step", Step);
+            }
+            _lpips = o.LpipsWeights is { Length: > 0 } ? LpipsAlex.Load(o.LpipsWeights) : null;
+            Loss = new ReconstructionLoss(o.Weights, _lpips);
+        }
+
+        public PspEncoder Encoder { get; }
+        public ParameterOptimizer Optimizer { get; }
+        public ReconstructionLoss Loss { get; }
+        public Tensor MeanW { get; }
+        public Tensor Average { get; }
+        public int Step { get; private set; }
+        public int Epoch { get; private set; }
+        public int NextBatch { get; private set; }
+
+        public void Advance(int nextBatch) => (Step, NextBatch) = (Step + 1, nextBatch);
+        public void NextEpoch() => (Epoch, NextBatch) = (Epoch + 1, 0);
+
+        public int Save()
+        {
+            ReplicaConsistency.Check(_run.Comm, Encoder, "encoder");
+            var info = new EncoderCheckpointInfo(Encoder.Options, Step, Epoch, _o.Iterations, _o.GeneratorCheckpoint, Loss.PerceptualKind, NextBatch);
+            _run.Save($"{TrainingRun.CheckpointPrefix}s{Step:D8}{CheckpointFile.Extension}", info,
+                EncoderCheckpoint.Tensors(Encoder, Average, MeanW, Optimizer.StateTensors()));
+            return Step;
+        }
+
+        public void Dispose()
+        {
+            Optimizer.Dispose();
+            Loss.Dispose();
+            _lpips?.Dispose();
+            Encoder.Dispose();
+            Average.Dispose();
+        }
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions StatsJson = new()
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
-}
-
-internal static class ImageWriterExtensions
-{
-    public static void SaveTensor(Tensor image, string path) => Imaging.ImageWriter.Save(TensorImages.ToImage(image), path);
 }

@@ -11,18 +11,11 @@ namespace FaceBoost.Training;
 /// recognition model concatenates to every input (training and evaluation alike).</summary>
 public sealed class EncoderTransfer : IBackboneInitializer
 {
-    public string Description => "FaceBoost pSp encoder checkpoint (*.fbenc from `faceboost train-encoder`)";
+    public string Description => "FaceBoost pSp encoder checkpoint (.fbck or run folder from `faceboost train-encoder`)";
 
-    public bool CanInitialize(string path)
-    {
-        if (!File.Exists(path)) return false;
-        try
-        {
-            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
-            return zip.GetEntry("meta.json") is not null && zip.GetEntry("encoder.pt") is not null;
-        }
-        catch (InvalidDataException) { return false; }
-    }
+    /// <summary>An encoder checkpoint or run folder (a retired .fbenc file is claimed too, so loading it says what to do).</summary>
+    public bool CanInitialize(string path) =>
+        path.EndsWith(".fbenc", StringComparison.OrdinalIgnoreCase) ? File.Exists(path) : CheckpointKind.Of(path) == EncoderCheckpoint.Kind;
 
     /// <returns>The average image, 3×S×S at the backbone's input size, normalised as (pixel01 − mean)/std.</returns>
     public Tensor? Initialize(string path, FaceBackbone backbone, (float Mean, float Std) normalization)

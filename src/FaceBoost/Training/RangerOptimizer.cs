@@ -1,5 +1,4 @@
 using FaceBoost.Runtime;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace FaceBoost.Training;
@@ -7,24 +6,26 @@ namespace FaceBoost.Training;
 /// <summary>Ranger as pSp uses it: RAdam (rectified Adam, betas 0.95/0.999, eps 1e-5) with gradient
 /// centralisation, wrapped in Lookahead (every k = 6 steps the slow weights move α = 0.5 toward the
 /// fast ones and the fast weights restart from them).</summary>
-public sealed class RangerOptimizer(IEnumerable<Parameter> parameters, double learningRate = 1e-4,
+public sealed class RangerOptimizer(IReadOnlyList<NamedParameter> parameters, double learningRate = 1e-4,
     double beta1 = 0.95, double beta2 = 0.999, double eps = 1e-5, double weightDecay = 0,
     int lookaheadSteps = 6, double lookaheadAlpha = 0.5, bool gradientCentralization = true)
-    : StatefulOptimizer(parameters, learningRate)
+    : ParameterOptimizer(parameters, learningRate)
 {
     private const double RectifyThreshold = 5;
+    private static readonly HashSet<string> Slots = ["exp_avg", "exp_avg_sq", "slow_buffer"];
+    protected override IReadOnlySet<string> KnownSlots => Slots;
 
-    protected override void Update(int index, Parameter p, Tensor grad)
+    private protected override void Update(NamedParameter np, Tensor grad, KeptScalars k)
     {
+        var p = np.Parameter;
         if (gradientCentralization && grad.dim() > 1)
         {
             var dims = Enumerable.Range(1, (int)grad.dim() - 1).Select(d => (long)d).ToArray();
-            grad = grad - grad.mean(dims, keepdim: true);
+            grad = grad.add(grad.mean(dims, keepdim: true), k[-1]);
         }
-        using var k = new KeptScalars();
-        var m = Slot(index, "exp_avg", () => zeros_like(p));
-        var v = Slot(index, "exp_avg_sq", () => zeros_like(p));
-        var slow = Slot(index, "slow_buffer", () => p.detach().clone());
+        var m = Slot(np, "exp_avg", () => zeros_like(p));
+        var v = Slot(np, "exp_avg_sq", () => zeros_like(p));
+        var slow = Slot(np, "slow_buffer", () => p);
         v.mul_(k[beta2]).addcmul_(grad, grad, value: k[1 - beta2]);
         m.mul_(k[beta1]).add_(grad, alpha: k[1 - beta1]);
 
@@ -46,7 +47,7 @@ public sealed class RangerOptimizer(IEnumerable<Parameter> parameters, double le
 
         if (Steps % lookaheadSteps == 0)
         {
-            slow.add_(p - slow, alpha: k[lookaheadAlpha]);
+            slow.add_(p.add(slow, k[-1]), alpha: k[lookaheadAlpha]);
             p.copy_(slow);
         }
     }

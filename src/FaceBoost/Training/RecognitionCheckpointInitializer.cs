@@ -10,15 +10,7 @@ public sealed class RecognitionCheckpointInitializer : IBackboneInitializer
 {
     public string Description => "FaceBoost recognition checkpoint (*.fbck or a `faceboost train` run folder)";
 
-    public bool CanInitialize(string path)
-    {
-        try
-        {
-            var resolved = RecognitionCheckpoint.Resolve(path);
-            return resolved.EndsWith(RecognitionCheckpoint.Extension, StringComparison.OrdinalIgnoreCase);
-        }
-        catch (FileNotFoundException) { return false; }
-    }
+    public bool CanInitialize(string path) => CheckpointKind.Of(path) == RecognitionTrainer.Kind;
 
     public Tensor? Initialize(string path, FaceBackbone backbone, (float Mean, float Std) normalization)
     {

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using FaceBoost.Distributed;
 using FaceBoost.Losses;
 using FaceBoost.Nets;
@@ -36,176 +35,201 @@ public sealed class RecognitionTrainer
         _source = source;
     }
 
-    /// <summary>Issue 18 hook: verification sets and TensorBoard during training (single process only).</summary>
+    /// <summary>Verification sets and TensorBoard during training (single process only).</summary>
     public Evaluation.TrainingVerifier? Verifier { get; init; }
 
-    public static string OptionsPath(string runDir) => Path.Combine(runDir, "options.json");
-    public static string StatsPath(string runDir) => Path.Combine(runDir, "stats.jsonl");
+    public const string Kind = "faceboost.recognition";
+    public static string OptionsPath(string runDir) => TrainingRun.OptionsPath(runDir);
+    public static string StatsPath(string runDir) => TrainingRun.StatsPath(runDir);
+    public static RecognitionTrainOptions ReadOptions(string runDir) => TrainingRun.ReadOptions<RecognitionTrainOptions>(runDir);
 
-    public static RecognitionTrainOptions ReadOptions(string runDir)
-    {
-        var p = OptionsPath(runDir);
-        if (!File.Exists(p)) throw new FileNotFoundException($"cannot resume: '{p}' does not exist", p);
-        return JsonSerializer.Deserialize<RecognitionTrainOptions>(File.ReadAllText(p), CheckpointHeader.Json)
-               ?? throw new InvalidDataException($"'{p}' is empty");
-    }
+    /// <summary>Rank 0's notes (resume, fallback to an older checkpoint).</summary>
+    public Action<string>? Say { get; init; }
 
     /// <summary>Seed of the torch generator for one step; depends only on where training is.</summary>
     public static long StepSeed(int seed, int epoch, int batch) =>
         ((long)seed * 1_000_003L + epoch * 100_003L + batch) & 0x7fff_ffff_ffffL;
 
-    /// <summary>Runs from scratch, or from the run folder's latest checkpoint when <paramref name="resume"/>.</summary>
+    /// <summary>Runs from scratch, or from the run folder's newest readable checkpoint when <paramref name="resume"/>.</summary>
     public TrainResult Run(bool resume = false, IProgress<TrainProgress>? progress = null, CancellationToken cancel = default)
     {
         TorchRuntime.Initialize(_o.Threads);
-        var runDir = _o.RunDir;
-        var root = _comm.IsRoot;
-        int world = _comm.WorldSize;
-        var reducer = new GradientAllReducer(_comm);
-        if (root) Directory.CreateDirectory(runDir);
-        _comm.Barrier(); // all ranks see the folder (and, on resume, the same latest checkpoint) from here on
-
-        torch.manual_seed(_o.Seed);
-        var backbone = BackboneFactory.Create(_o.Backbone);
-        var head = _o.Head.CreateHead(_o.Backbone.EmbeddingSize, _source.NumClasses);
-        var lossFn = _o.Head.CreateLoss();
-        Tensor? averageImage = null;
-
-        if (!resume && _o.InitFrom is { } initFrom)
-            averageImage = BackboneInitializers.Find(initFrom).Initialize(initFrom, backbone, _source.Normalization);
-        if (averageImage is null && _o.Backbone.InputChannels == 6)
-            averageImage = LoadAverageImage(_o.AverageImagePath, _o.Backbone.InputSize, _source.Normalization);
-
-        var parameters = ParameterGroups.Collect(backbone, "model.").Concat(ParameterGroups.Collect(head, "head."))
-            .Where(p => p.Parameter.requires_grad).ToList();
-        using var optimizer = _o.Optimizer.Create(parameters);
-        var schedule = _o.Schedule.Create(_o.Optimizer.LearningRate, _o.Epochs);
-
-        int startEpoch = 0, startBatch = 0;
-        long globalStep = 0;
-        string? lastCheckpoint = null;
-        if (resume)
+        using var run = new TrainingRun(_o.RunDir, Kind, _comm, _o.KeepCheckpoints, Say);
+        using var s = Session.Create(_o, _source, run, resume);
+        if (!resume) run.WriteOptions(_o);
+        var (bpe, epoch, startBatch) = (_source.BatchesPerEpoch, s.Epoch, s.NextBatch);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int stepsThisProcess = 0, images = 0;
+        for (; epoch < _o.Epochs; epoch++, startBatch = 0)
         {
-            lastCheckpoint = RecognitionCheckpoint.Resolve(runDir);
-            var (header, tensors) = RecognitionCheckpoint.Read(lastCheckpoint);
-            try
-            {
-                if (header.NumClasses != _source.NumClasses)
-                    throw new InvalidDataException($"'{lastCheckpoint}' was trained on {header.NumClasses} identities, the data now has {_source.NumClasses}");
-                RecognitionCheckpoint.LoadModule(backbone, tensors, "model.", lastCheckpoint);
-                RecognitionCheckpoint.LoadModule(head, tensors, "head.", lastCheckpoint);
-                optimizer.LoadState(tensors.Where(kv => kv.Key.StartsWith("optim.", StringComparison.Ordinal))
-                    .ToDictionary(kv => kv.Key["optim.".Length..], kv => kv.Value));
-                if (tensors.TryGetValue("average_image", out var avg)) { averageImage?.Dispose(); averageImage = avg.clone(); }
-                (startEpoch, startBatch, globalStep) = (header.Epoch, header.NextBatch, header.GlobalStep);
-            }
-            finally
-            {
-                foreach (var t in tensors.Values) t.Dispose();
-            }
-        }
-        else if (root)
-        {
-            File.WriteAllText(OptionsPath(runDir), JsonSerializer.Serialize(_o, CheckpointHeader.Json));
-        }
-
-        using var model = new RecognitionModel(backbone, averageImage, _source.Normalization);
-        averageImage?.Dispose();
-        reducer.BroadcastFromRoot(model.Backbone); // identical replicas (also after resume: cheap insurance)
-        reducer.BroadcastFromRoot(head);
-        var trainable = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var bpe = _source.BatchesPerEpoch;
-        var totalSteps = (long)_o.Epochs * bpe;
-        if (startBatch >= bpe) { startEpoch++; startBatch = 0; }
-
-        using var stats = root ? new StreamWriter(StatsPath(runDir), append: true) : null;
-        if (resume) stats?.WriteLine(JsonSerializer.Serialize(new { resumed_from = Path.GetFileName(lastCheckpoint), step = globalStep, epoch = startEpoch, batch = startBatch }));
-
-        double intervalLoss = 0, intervalAcc = 0, lastLoss = double.NaN, lastAcc = double.NaN, lr = 0;
-        int intervalSteps = 0, intervalImages = 0, stepsThisProcess = 0;
-        var clock = Stopwatch.StartNew();
-        var epoch = startEpoch;
-        for (; epoch < _o.Epochs; epoch++)
-        {
-            SetBodyFrozen(backbone, epoch < _o.FreezeBodyEpochs, trainable);
-            backbone.train();
-            head.train();
-            foreach (var batch in _source.Epoch(epoch, epoch == startEpoch ? startBatch : 0))
+            s.BeginEpoch(epoch);
+            foreach (var batch in _source.Epoch(epoch, startBatch))
             {
                 using var owned = batch;
                 using var scope = NewDisposeScope();
                 var b = batch.BatchIndex;
-                torch.manual_seed(StepSeed(_o.Seed, epoch, b));
-                lr = schedule.At(epoch + (double)b / bpe);
-                optimizer.LearningRate = lr;
-
-                optimizer.ZeroGrad();
-                var (lossValue, acc) = ForwardBackward(model, head, lossFn, batch);
-                var stopAll = cancel.IsCancellationRequested;
-                if (world > 1)
-                {
-                    // One small collective: ranks agree on the logged loss/accuracy (averaged), on divergence and on
-                    // Ctrl-C, so no rank leaves the loop while its peers wait in a collective.
-                    Span<double> agreed = [lossValue, acc, stopAll ? 1 : 0];
-                    _comm.AllReduceSum(agreed);
-                    (lossValue, acc, stopAll) = (agreed[0] / world, agreed[1] / world, agreed[2] > 0);
-                }
-                if (!double.IsFinite(lossValue))
-                    throw Diverged($"loss became {lossValue} at epoch {epoch}, batch {b} (step {globalStep + 1})", lastCheckpoint);
-                reducer.AverageGradients(parameters.Select(p => p.Parameter));
-                var gradNorm = GradientNorm(parameters);
-                if (!double.IsFinite(gradNorm))
-                    throw Diverged($"gradient norm became {gradNorm} at epoch {epoch}, batch {b} (step {globalStep + 1}; first bad gradient: {FirstNonFiniteGradient(parameters)})", lastCheckpoint);
-                if (_o.Optimizer.ClipGradNorm > 0 && gradNorm > _o.Optimizer.ClipGradNorm)
-                    ScaleGradients(parameters, _o.Optimizer.ClipGradNorm / (gradNorm + 1e-6));
-                optimizer.Step();
-                globalStep++;
+                var (loss, acc, gradNorm, lr, stop) = TrainStep(s, run, batch, epoch, cancel);
                 stepsThisProcess++;
-
-                intervalLoss += lossValue; intervalAcc += acc; intervalSteps++;
-                intervalImages += (int)batch.Images.shape[0] * world;
-                lastLoss = lossValue; lastAcc = acc;
-
-                var ips = intervalImages / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                if (root) progress?.Report(new TrainProgress(epoch, _o.Epochs, b, bpe, globalStep, totalSteps,
-                    intervalLoss / intervalSteps, intervalAcc / intervalSteps, lr, ips));
-                if (globalStep % _o.LogEvery == 0)
+                images += (int)batch.Images.shape[0] * run.WorldSize;
+                var ips = images / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                if (run.IsRoot) progress?.Report(new TrainProgress(epoch, _o.Epochs, b, bpe, s.Step, (long)_o.Epochs * bpe,
+                    run.Stats.Mean("loss"), run.Stats.Mean("acc"), lr, ips));
+                if (s.Step % _o.LogEvery == 0)
                 {
-                    stats?.WriteLine(JsonSerializer.Serialize(new
-                    {
-                        step = globalStep, epoch, batch = b, loss = intervalLoss / intervalSteps, acc = intervalAcc / intervalSteps,
-                        lr, images_per_s = Math.Round(ips, 2), grad_norm = Math.Round(gradNorm, 4),
-                    }));
-                    stats?.Flush();
-                    if (root) Verifier?.LogTraining(globalStep, intervalLoss / intervalSteps, intervalAcc / intervalSteps, lr); // issue 18 hook
-                    intervalLoss = intervalAcc = 0; intervalSteps = intervalImages = 0;
+                    if (run.IsRoot) Verifier?.LogTraining(s.Step, run.Stats.Mean("loss"), run.Stats.Mean("acc"), lr);
+                    run.Stats.Tick(new JsonObject { ["step"] = s.Step, ["epoch"] = epoch, ["batch"] = b, ["lr"] = lr,
+                        ["images_per_s"] = Math.Round(ips, 2), ["grad_norm"] = Math.Round(gradNorm, 4) });
+                    images = 0;
                     clock.Restart();
                 }
-
                 var endOfEpoch = b == bpe - 1;
-                // --- issue 18 hook: verification during training (logic in Evaluation/TrainingVerifier) ---
-                if (root && world == 1 && Verifier?.Due(globalStep, endOfEpoch) == true)
-                {
-                    var round = Verifier.Run(new CheckpointEmbedder(model), globalStep, epoch, stats, cancel);
-                    backbone.train();
-                    if (round.IsBest)
-                        Evaluation.TrainingVerifier.KeepBest(lastCheckpoint = SaveCheckpoint(model, head, optimizer, epoch, b + 1, globalStep, lr, lossValue), runDir);
-                }
-                // --- end of issue 18 hook ---
-                if (_o.CheckpointEverySteps > 0 && globalStep % _o.CheckpointEverySteps == 0 && !endOfEpoch)
-                    lastCheckpoint = SaveCheckpoint(model, head, optimizer, epoch, b + 1, globalStep, lr, lossValue);
-                if (_o.StopAfterSteps is { } stop && stepsThisProcess >= stop)
-                    return new TrainResult(globalStep, epoch, lastCheckpoint, lastLoss, lastAcc, Stopped: true);
-                if (stopAll)
-                {
-                    lastCheckpoint = SaveCheckpoint(model, head, optimizer, epoch, b + 1, globalStep, lr, lossValue);
-                    return new TrainResult(globalStep, epoch, lastCheckpoint, lastLoss, lastAcc, Stopped: true);
-                }
+                if (run.IsRoot && run.WorldSize == 1 && Verifier?.Due(s.Step, endOfEpoch) == true)
+                    Verify(s, run, epoch, b, lr, loss, cancel);
+                if ((_o.CheckpointEverySteps > 0 && s.Step % _o.CheckpointEverySteps == 0 && !endOfEpoch) || stop)
+                    s.Save(epoch, b + 1, lr, loss);
+                if (stop || (_o.StopAfterSteps is { } max && stepsThisProcess >= max))
+                    return new TrainResult(s.Step, epoch, run.LastCheckpoint, loss, acc, Stopped: true);
             }
-            lastCheckpoint = SaveCheckpoint(model, head, optimizer, epoch + 1, 0, globalStep, lr, lastLoss);
+            s.Save(epoch + 1, 0, s.LearningRate, s.LastLoss);
         }
-        stats?.Flush();
-        return new TrainResult(globalStep, epoch, lastCheckpoint, lastLoss, lastAcc, Stopped: false);
+        return new TrainResult(s.Step, epoch, run.LastCheckpoint, s.LastLoss, s.LastAccuracy, Stopped: false);
+    }
+
+    /// <summary>A verification round (arcface_torch's CallBackVerification): logs to stats.jsonl and keeps best.fbck.</summary>
+    private void Verify(Session s, TrainingRun run, int epoch, int b, double lr, double loss, CancellationToken cancel)
+    {
+        var lines = new StringWriter();
+        var round = Verifier!.Run(new CheckpointEmbedder(s.Model), s.Step, epoch, lines, cancel);
+        s.Model.Backbone.train();
+        foreach (var line in lines.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            run.Stats.Write(JsonNode.Parse(line)!.AsObject());
+        if (!round.IsBest) return;
+        s.Save(epoch, b + 1, lr, loss);
+        Evaluation.TrainingVerifier.KeepBest(run.LastCheckpoint!, _o.RunDir);
+    }
+
+    /// <summary>One optimiser step: forward/backward, agree over ranks, divergence check, gradient average, clip, step.</summary>
+    private (double Loss, double Acc, double GradNorm, double Lr, bool Stop) TrainStep(Session s, TrainingRun run, TrainBatch batch, int epoch, CancellationToken cancel)
+    {
+        var b = batch.BatchIndex;
+        torch.manual_seed(StepSeed(_o.Seed, epoch, b));
+        var lr = s.Schedule.At(epoch + (double)b / _source.BatchesPerEpoch);
+        s.Optimizer.LearningRate = lr;
+        s.Optimizer.ZeroGrad();
+        var (lossValue, acc) = ForwardBackward(s.Model, s.Head, s.LossFn, batch);
+        // One small collective: ranks agree on the logged loss/accuracy and on Ctrl-C, so no rank leaves alone.
+        Span<double> agreed = [lossValue, acc, cancel.IsCancellationRequested ? 1 : 0];
+        run.MeanOverRanks(agreed);
+        (lossValue, acc) = (agreed[0], agreed[1]);
+        var where = $"at epoch {epoch}, batch {b} (step {s.Step + 1})";
+        run.CheckFinite(lossValue, $"loss {where}");
+        run.Reducer.AverageGradients(s.Parameters.Select(p => p.Parameter));
+        var gradNorm = GradientNorm(s.Parameters);
+        if (!double.IsFinite(gradNorm))
+            throw run.Diverged($"gradient norm became {gradNorm} {where}; first bad gradient: {FirstNonFiniteGradient(s.Parameters)}");
+        if (_o.Optimizer.ClipGradNorm > 0 && gradNorm > _o.Optimizer.ClipGradNorm)
+            ScaleGradients(s.Parameters, _o.Optimizer.ClipGradNorm / (gradNorm + 1e-6));
+        s.Optimizer.Step();
+        s.Advance(lossValue, acc, lr);
+        run.Stats.Report("loss", lossValue);
+        run.Stats.Report("acc", acc);
+        return (lossValue, acc, gradNorm, lr, agreed[2] > 0);
+    }
+
+    /// <summary>The modules, optimizer and position of one run (fresh, or restored from its checkpoint).</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly RecognitionTrainOptions _o;
+        private readonly ITrainBatchSource _source;
+        private readonly TrainingRun _run;
+        private HashSet<string> _trainable = [];
+        public RecognitionModel Model { get; private set; } = null!;
+        public ClassifierHead Head { get; private set; } = null!;
+        public ClassificationLoss LossFn { get; private set; } = null!;
+        public List<NamedParameter> Parameters { get; private set; } = [];
+        public ParameterOptimizer Optimizer { get; private set; } = null!;
+        public LearningRateSchedule Schedule { get; private set; } = null!;
+        public int Epoch { get; private set; }
+        public int NextBatch { get; private set; }
+        public long Step { get; private set; }
+        public double LastLoss { get; private set; } = double.NaN;
+        public double LastAccuracy { get; private set; } = double.NaN;
+        public double LearningRate { get; private set; }
+
+        private Session(RecognitionTrainOptions o, ITrainBatchSource source, TrainingRun run) { _o = o; _source = source; _run = run; }
+
+        public static Session Create(RecognitionTrainOptions o, ITrainBatchSource source, TrainingRun run, bool resume)
+        {
+            var s = new Session(o, source, run);
+            torch.manual_seed(o.Seed);
+            var backbone = BackboneFactory.Create(o.Backbone);
+            s.Head = o.Head.CreateHead(o.Backbone.EmbeddingSize, source.NumClasses);
+            s.LossFn = o.Head.CreateLoss();
+            Tensor? averageImage = null;
+            if (!resume && o.InitFrom is { } initFrom)
+                averageImage = BackboneInitializers.Find(initFrom).Initialize(initFrom, backbone, source.Normalization);
+            if (averageImage is null && o.Backbone.InputChannels == 6)
+                averageImage = LoadAverageImage(o.AverageImagePath, o.Backbone.InputSize, source.Normalization);
+            s.Parameters = ParameterGroups.Collect(backbone, "model.").Concat(ParameterGroups.Collect(s.Head, "head."))
+                .Where(p => p.Parameter.requires_grad).ToList();
+            s._trainable = s.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            s.Optimizer = o.Optimizer.Create(s.Parameters);
+            s.Schedule = o.Schedule.Create(o.Optimizer.LearningRate, o.Epochs);
+            if (resume) averageImage = s.Restore(backbone, averageImage);
+            s.Model = new RecognitionModel(backbone, averageImage, source.Normalization);
+            averageImage?.Dispose();
+            run.Reducer.BroadcastFromRoot(s.Model.Backbone); // identical replicas (also after resume: cheap insurance)
+            run.Reducer.BroadcastFromRoot(s.Head);
+            if (s.NextBatch >= source.BatchesPerEpoch) { s.Epoch++; s.NextBatch = 0; }
+            return s;
+        }
+
+        private Tensor? Restore(FaceBackbone backbone, Tensor? averageImage)
+        {
+            using var ck = _run.OpenLatest() ?? throw new FileNotFoundException($"cannot resume: run folder '{_run.RunDir}' has no checkpoint");
+            var header = ck.HeaderAs<CheckpointHeader>();
+            if (header.NumClasses != _source.NumClasses)
+                throw new InvalidDataException($"'{ck.Path}' was trained on {header.NumClasses} identities, the data now has {_source.NumClasses}");
+            ck.LoadModule(backbone, "model.");
+            ck.LoadModule(Head, "head.");
+            Optimizer.LoadState(ck.WithPrefix("optim."));
+            if (ck.Has("average_image")) { averageImage?.Dispose(); averageImage = ck.Get("average_image").clone(); }
+            (Epoch, NextBatch, Step) = (header.Epoch, header.NextBatch, header.GlobalStep);
+            _run.Stats.DropAfter("step", Step);
+            return averageImage;
+        }
+
+        public void BeginEpoch(int epoch)
+        {
+            SetBodyFrozen(Model.Backbone, epoch < _o.FreezeBodyEpochs, _trainable);
+            Model.Backbone.train();
+            Head.train();
+        }
+
+        public void Advance(double loss, double acc, double lr) => (Step, LastLoss, LastAccuracy, LearningRate) = (Step + 1, loss, acc, lr);
+
+        public void Save(int epoch, int nextBatch, double lr, double loss)
+        {
+            var header = new CheckpointHeader
+            {
+                Epoch = epoch, NextBatch = nextBatch, GlobalStep = Step, NumClasses = _source.NumClasses,
+                Backbone = _o.Backbone, Head = _o.Head, OptimizerKind = _o.Optimizer.Kind,
+                NormalizeMean = _source.Normalization.Mean, NormalizeStd = _source.Normalization.Std,
+                LearningRate = lr, Loss = loss, Seed = _o.Seed, Threads = _o.Threads, Identities = _source.Identities,
+            };
+            var tensors = RecognitionCheckpoint.StateOf(Model.Backbone, "model.")
+                .Concat(RecognitionCheckpoint.StateOf(Head, "head."))
+                .Concat(Optimizer.StateTensors().Select(kv => new KeyValuePair<string, Tensor>("optim." + kv.Key, kv.Value)));
+            if (Model.AverageImage is { } avg) tensors = tensors.Append(new("average_image", avg));
+            _run.Save($"ckpt-e{epoch:D3}-b{nextBatch:D5}-s{Step:D8}{CheckpointFile.Extension}", header, tensors);
+        }
+
+        public void Dispose()
+        {
+            Optimizer?.Dispose();
+            Model?.Dispose();
+            Head?.Dispose();
+        }
     }
 
     /// <summary>Forward + backward of this rank's batch, in <see cref="RecognitionTrainOptions.MicroBatches"/> chunks
@@ -233,11 +257,6 @@ public sealed class RecognitionTrainer
         }
         return (lossSum / chunks, accSum / chunks);
     }
-
-    private static TrainingDivergedException Diverged(string what, string? lastCheckpoint) =>
-        new($"training diverged: {what}. Stopped without saving these weights; " +
-            (lastCheckpoint is null ? "no checkpoint had been written yet." : $"the last good checkpoint '{lastCheckpoint}' is intact.") +
-            " Try a lower learning rate, --clip-grad, or a warm-up.");
 
     private static void SetBodyFrozen(FaceBackbone backbone, bool frozen, HashSet<string> trainable)
     {
@@ -275,54 +294,6 @@ public sealed class RecognitionTrainer
         foreach (var p in ps)
             if (p.Parameter.grad is { } g && p.Parameter.requires_grad) g.mul_(factor);
     }
-
-    private string SaveCheckpoint(RecognitionModel model, ClassifierHead head, IParameterOptimizer optimizer,
-        int epoch, int nextBatch, long globalStep, double lr, double loss)
-    {
-        // Never persist non-finite weights: the last good checkpoint must stay the newest one.
-        using (var scope = NewDisposeScope())
-            foreach (var (key, t) in model.Backbone.state_dict().Concat(head.state_dict()))
-                if (t.is_floating_point() && !torch.isfinite(t).all().item<bool>())
-                    throw Diverged($"parameter '{key}' became non-finite before the checkpoint at step {globalStep}", LatestPath());
-
-        var header = new CheckpointHeader
-        {
-            Epoch = epoch, NextBatch = nextBatch, GlobalStep = globalStep, NumClasses = _source.NumClasses,
-            Backbone = _o.Backbone, Head = _o.Head, OptimizerKind = _o.Optimizer.Kind,
-            NormalizeMean = _source.Normalization.Mean, NormalizeStd = _source.Normalization.Std,
-            LearningRate = lr, Loss = loss, Seed = _o.Seed, Threads = _o.Threads, Identities = _source.Identities,
-        };
-        var tensors = RecognitionCheckpoint.StateOf(model.Backbone, "model.")
-            .Concat(RecognitionCheckpoint.StateOf(head, "head."))
-            .Concat(optimizer.StateTensors().Select(kv => new KeyValuePair<string, Tensor>("optim." + kv.Key, kv.Value)));
-        if (model.AverageImage is { } avg) tensors = tensors.Append(new("average_image", avg));
-        var name = $"ckpt-e{epoch:D3}-b{nextBatch:D5}-s{globalStep:D8}{RecognitionCheckpoint.Extension}";
-        var path = Path.Combine(_o.RunDir, name);
-        if (_comm.IsRoot)
-        {
-            RecognitionCheckpoint.Write(path, header, tensors);
-            WriteAtomic(Path.Combine(_o.RunDir, RecognitionCheckpoint.LatestFile), name + "\n");
-            PruneCheckpoints(name);
-        }
-        _comm.Barrier(); // nobody runs ahead of (or resumes before) rank 0's checkpoint
-        return path;
-    }
-
-    private string? LatestPath()
-    {
-        try { return RecognitionCheckpoint.Resolve(_o.RunDir); } catch (FileNotFoundException) { return null; }
-    }
-
-    private void PruneCheckpoints(string keep)
-    {
-        var old = Directory.GetFiles(_o.RunDir, "ckpt-*" + RecognitionCheckpoint.Extension)
-            .Select(Path.GetFileName).OfType<string>().Where(n => n != keep)
-            .OrderByDescending(n => n, StringComparer.Ordinal).Skip(_o.KeepCheckpoints - 1);
-        foreach (var n in old)
-            try { File.Delete(Path.Combine(_o.RunDir, n)); } catch (IOException) { }
-    }
-
-    private static void WriteAtomic(string path, string text) => AtomicFile.WriteAllText(path, text);
 
     private static Tensor LoadAverageImage(string? path, int size, (float Mean, float Std) norm)
     {

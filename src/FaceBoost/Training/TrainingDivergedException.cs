@@ -1,4 +1,8 @@
 namespace FaceBoost.Training;
 
-/// <summary>The loss or gradients became NaN/Inf; training stopped without writing the bad weights.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
+/// <summary>The one divergence error of every trainer: a loss, gradient or weight became NaN/Inf; the run stopped
+/// without writing the bad weights, and <see cref="LastGoodCheckpoint"/> (if any) is the newest checkpoint.</summary>
+public sealed class TrainingDivergedException(string message, string? lastGoodCheckpoint = null) : Exception(message)
+{
+    public string? LastGoodCheckpoint { get; } = lastGoodCheckpoint;
+}

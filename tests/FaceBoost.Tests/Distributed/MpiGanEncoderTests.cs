@@ -48,8 +48,8 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
     /// legitimately differ: rank 0 keeps those of its own shard).</summary>
     private static (double Max, string Worst, int Compared) CompareEncoders(string dirA, string dirB)
     {
-        using var a = EncoderCheckpoint.Load(Path.Combine(dirA, EncoderTrainer.CheckpointName));
-        using var b = EncoderCheckpoint.Load(Path.Combine(dirB, EncoderTrainer.CheckpointName));
+        using var a = EncoderCheckpoint.Load(dirA);
+        using var b = EncoderCheckpoint.Load(dirB);
         using var ea = a.CreateEncoder();
         using var eb = b.CreateEncoder();
         var pb = eb.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);

@@ -5,6 +5,7 @@ using FaceBoost.Synthesis;
 using FaceBoost.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
 
 namespace FaceBoost.Tests.Encoder;
 
@@ -19,7 +20,7 @@ public sealed class EncoderTrainingTests
     }
 
     internal static EncoderTrainOptions TinyRun(string runDir, int steps) => new(
-        GeneratorCheckpoint: null, DataFolder: null, RunDir: runDir, Resolution: 32, Batch: 8, Steps: steps,
+        GeneratorCheckpoint: null, DataFolder: null, RunDir: runDir, Resolution: 32, BatchSize: 8, Steps: steps,
         LearningRate: 1e-3, NumLayers: 18, Width: 8, GridEvery: 1000, CheckpointEvery: 1000, LogEvery: 5, Seed: 1);
 
     /// <summary>Mean per-image pixel L2 of the encoder's reconstructions of a fixed set.</summary>
@@ -70,20 +71,20 @@ public sealed class EncoderTrainingTests
         using var g = TinyGenerator();
         var o = new PspEncoderOptions(NumLayers: 18, Width: 8, InputSize: 32, NumWs: g.NumWs, WDim: g.WDim);
         using var enc = new PspEncoder(o);
-        using var opt = new RangerOptimizer(enc.parameters());
+        using var opt = new RangerOptimizer(ParameterOptimizer.ByIndex(enc.parameters()));
         var x = rand(2, 3, 32, 32) * 2 - 1;
         var avg = GeneratorInversion.AverageImage(g, 32);
         var (ws, recon) = GeneratorInversion.Invert(enc, g, x, avg);
         nn.functional.mse_loss(recon, x).backward();
         opt.Step();
-        var path = Path.Combine(Path.GetTempPath(), $"fb-enc-{Guid.NewGuid():N}.fbenc");
-        EncoderCheckpoint.Save(path, new EncoderCheckpointInfo(o, 1, 0, 1, null, "ms-ssim"), enc, avg, g.MeanW, opt.ExportState());
+        var path = Path.Combine(Path.GetTempPath(), $"fb-enc-{Guid.NewGuid():N}.fbck");
+        EncoderCheckpoint.Save(path, new EncoderCheckpointInfo(o, 1, 0, 1, null, "ms-ssim"), enc, avg, g.MeanW, opt.StateTensors());
         using var ck = EncoderCheckpoint.Load(path);
         using var again = ck.CreateEncoder();
         foreach (var (k, v) in enc.state_dict()) Assert.True(v.equal(again.state_dict()[k]).all().item<bool>(), k);
         Assert.True(avg.equal(ck.AverageImage).all().item<bool>());
         Assert.Equal(o, ck.Info.Encoder);
-        Assert.True(ck.OptimizerState!.ContainsKey("0.slow_buffer"));
+        Assert.True(ck.OptimizerState!.ContainsKey("0/slow_buffer"));
         Assert.Equal(new long[] { 1, 3, 32, 32 }, ck.AverageImage.shape);
         File.Delete(path);
     }

@@ -16,7 +16,7 @@ public sealed class OptimizerTests
         return (new Parameter(zeros(4, 5)), randn(4, 5));
     }
 
-    private static double Run(StatefulOptimizer opt, Parameter p, Tensor target, int steps)
+    private static double Run(ParameterOptimizer opt, Parameter p, Tensor target, int steps)
     {
         double loss = 0;
         for (var i = 0; i < steps; i++)
@@ -30,12 +30,15 @@ public sealed class OptimizerTests
         return loss;
     }
 
+    private static Dictionary<string, Tensor> Snapshot(ParameterOptimizer opt) =>
+        opt.StateTensors().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+
     [Fact]
     public void RangerMinimisesAQuadratic()
     {
         var (p, target) = Problem();
         var start = (p - target).pow(2).sum().item<float>();
-        using var opt = new RangerOptimizer([p], learningRate: 0.05, gradientCentralization: false);
+        using var opt = new RangerOptimizer(ParameterOptimizer.ByIndex([p]), learningRate: 0.05, gradientCentralization: false);
         var end = Run(opt, p, target, 300);
         Assert.True(end < start * 0.05, $"Ranger: loss {start} → {end}");
     }
@@ -44,28 +47,28 @@ public sealed class OptimizerTests
     public void RangerLookaheadSyncsFastAndSlowWeightsEveryKSteps()
     {
         var (p, target) = Problem();
-        using var opt = new RangerOptimizer([p], learningRate: 0.01, lookaheadSteps: 6);
+        using var opt = new RangerOptimizer(ParameterOptimizer.ByIndex([p]), learningRate: 0.01, lookaheadSteps: 6);
         Run(opt, p, target, 6);
-        var state = opt.ExportState();
-        Assert.True(allclose(state["0.slow_buffer"], p.detach()));
+        var state = Snapshot(opt);
+        Assert.True(allclose(state["0/slow_buffer"], p.detach()));
         Assert.Equal(6L, state["steps"].item<long>());
         Run(opt, p, target, 1);
-        Assert.False(allclose(opt.ExportState()["0.slow_buffer"], p.detach()));
+        Assert.False(allclose(Snapshot(opt)["0/slow_buffer"], p.detach()));
     }
 
     [Fact]
     public void AdamMinimisesAQuadraticAndResumesExactly()
     {
         var (p, target) = Problem();
-        using var opt = new AdamOptimizer([p], learningRate: 0.05);
+        using var opt = new AdamOptimizer(ParameterOptimizer.ByIndex([p]), learningRate: 0.05);
         Run(opt, p, target, 50);
-        var saved = opt.ExportState();
+        var saved = Snapshot(opt);
         var weights = p.detach().clone();
         var continued = Run(opt, p, target, 20);
 
         var q = new Parameter(weights);
-        using var resumed = new AdamOptimizer([q], learningRate: 0.05);
-        resumed.ImportState(saved);
+        using var resumed = new AdamOptimizer(ParameterOptimizer.ByIndex([q]), learningRate: 0.05);
+        resumed.LoadState(saved);
         var again = Run(resumed, q, target, 20);
         Assert.Equal(continued, again, 5);
         Assert.True(continued < 0.5, $"Adam loss {continued}");

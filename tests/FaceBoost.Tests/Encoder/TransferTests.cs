@@ -16,7 +16,7 @@ public sealed class TransferTests
         // Non-trivial BN statistics, so buffers are checked too.
         encoder.train();
         using (no_grad()) encoder.forward(randn(4, 6, o.InputSize, o.InputSize));
-        var path = Path.Combine(Path.GetTempPath(), $"fb-transfer-{Guid.NewGuid():N}.fbenc");
+        var path = Path.Combine(Path.GetTempPath(), $"fb-transfer-{Guid.NewGuid():N}.fbck");
         var avg = rand(1, 3, o.InputSize, o.InputSize) * 2 - 1;
         EncoderCheckpoint.Save(path, new EncoderCheckpointInfo(o, 10, 0, 1, null, "ms-ssim"), encoder, avg, zeros(o.WDim));
         return path;

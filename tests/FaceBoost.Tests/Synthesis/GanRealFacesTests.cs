@@ -1,5 +1,7 @@
 using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 
 namespace FaceBoost.Tests.Synthesis;
 

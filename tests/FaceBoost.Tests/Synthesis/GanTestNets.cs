@@ -1,4 +1,6 @@
 using FaceBoost.Synthesis;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 
 namespace FaceBoost.Tests.Synthesis;
 

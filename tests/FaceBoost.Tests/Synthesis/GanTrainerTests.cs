@@ -2,6 +2,7 @@ using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Training;
 
 namespace FaceBoost.Tests.Synthesis;
 
@@ -103,7 +104,7 @@ public sealed class GanTrainerTests
         Assert.Contains("\"kimg\":0.04", lines[^1]);
         Assert.True(File.Exists(Path.Combine(run, "options.json")));
         Assert.True(Directory.GetFiles(run, "samples-*.png").Length >= 2);
-        Assert.Equal(40, GanCheckpoint.ReadHeader(Path.Combine(run, GanTrainer.CheckpointFile)).State!.ImagesShown);
+        Assert.Equal(40, GanCheckpoint.ReadHeader(run).State!.ImagesShown);
 
         // Asking for more kimg on the same run dir continues from 0.04.
         using (var t = new GanTrainer(o with { TotalKimg = 0.06 }, data, fd))

@@ -2,6 +2,7 @@ using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
 
 namespace FaceBoost.Tests.Synthesis;
 

@@ -2,6 +2,8 @@ using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 
 namespace FaceBoost.Tests.Synthesis;
 

@@ -1,4 +1,7 @@
-namespace FaceBoost.Synthesis;
+using FaceBoost.Nets.StyleGan;
+
+
+namespace FaceBoost.Training;
 
 /// <summary>Options of a StyleGAN2-ADA run. Defaults follow stylegan2-ada-pytorch / the paper where they make sense
 /// on a CPU: lr G 0.002 / D 0.0025, Adam β=(0, 0.99), R1 every 16 steps, path length weight 2 every 4 steps on half
@@ -52,3 +55,18 @@ public sealed record GanTrainOptions(
             throw new ArgumentException($"the global batch {BatchSize} does not split evenly over {worldSize} ranks");
     }
 }
+
+/// <summary>Scalar training state stored in a checkpoint so a resumed run continues exactly.</summary>
+public sealed record GanTrainState(
+    long ImagesShown,
+    long Step,
+    double AdaP,
+    double PlMean,
+    long NextSnapshotImages,
+    long NextSampleImages,
+    double? InitialFrechetDistance = null,
+    double AdaSignSum = 0,
+    long AdaSignCount = 0);
+
+/// <summary>Reported by <see cref="GanTrainer.Run"/> after every logged interval.</summary>
+public sealed record GanProgress(double Kimg, double TotalKimg, double LossG, double LossD, double AdaP, double? FrechetDistance, double ImagesPerSecond);

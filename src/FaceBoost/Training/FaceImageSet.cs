@@ -2,7 +2,7 @@ using FaceBoost.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FaceBoost.Synthesis;
+namespace FaceBoost.Training;
 
 /// <summary>Unlabeled face images held in memory as one N×3×R×R tensor in [-1, 1] (centre square crop, area
 /// resize), with a batch order that is a pure function of (seed, step) so resumed runs see the same data.
@@ -46,7 +46,7 @@ public sealed class FaceImageSet : IDisposable
             progress?.Report((i + 1, files.Count));
         }
         if (n == 0) throw new ArgumentException($"none of the {files.Count} images could be decoded; first problem: {skipped[0]}");
-        var t = tensor(TensorImages.ScaleShift(pixels.AsSpan(0, n * 3 * resolution * resolution), 2f, -1f, -1f, 1f), [n, 3, resolution, resolution]);
+        var t = tensor(FaceBoost.Imaging.TensorImages.ScaleShift(pixels.AsSpan(0, n * 3 * resolution * resolution), 2f, -1f, -1f, 1f), [n, 3, resolution, resolution]);
         return new FaceImageSet(t, resolution, seed, mirror, skipped);
     }
 
@@ -79,7 +79,7 @@ public sealed class FaceImageSet : IDisposable
             .narrow(2, (img.Height - side) / 2, side).narrow(3, (img.Width - side) / 2, side);
         x = side == r ? x : nn.functional.interpolate(x, size: [r, r], mode: side > r ? InterpolationMode.Area : InterpolationMode.Bilinear,
             align_corners: side > r ? null : false);
-        return TensorImages.ScaleShift(x.contiguous().data<float>().ToArray(), 1f, 0f, 0f, 1f);
+        return FaceBoost.Imaging.TensorImages.ScaleShift(x.contiguous().data<float>().ToArray(), 1f, 0f, 0f, 1f);
     }
 
     /// <summary>Batch at training step `step`: images from position step·B of an endless sequence of seeded

@@ -1,7 +1,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FaceBoost.Nets.StyleGan;
 
-namespace FaceBoost.Synthesis;
+namespace FaceBoost.Training;
 
 /// <summary>StyleGAN2 loss terms: non-saturating logistic, R1 on reals and path-length regularisation.
 /// The lazy scheduling (every N steps, scaled by N) lives in <see cref="GanTrainer"/>.</summary>

@@ -2,14 +2,15 @@ using FaceBoost.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FaceBoost.Synthesis;
+namespace FaceBoost.Training;
 
 /// <summary>Tiles N×3×H×W images in [-1, 1] into one PNG/JPEG (1 px dark border between tiles).</summary>
 public static class ImageGridWriter
 {
     public static void Save(Tensor images, string path, int columns = 8)
     {
-        var tiles = FeatureExtractors.ToRgbImages(images);
+        using var scope = NewDisposeScope();
+        var tiles = Enumerable.Range(0, (int)images.shape[0]).Select(i => TensorImages.ToImage(images[i])).ToList();
         if (tiles.Count == 0) throw new ArgumentException("no images to write");
         columns = Math.Clamp(columns, 1, tiles.Count);
         var rows = (tiles.Count + columns - 1) / columns;

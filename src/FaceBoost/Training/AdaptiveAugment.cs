@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FaceBoost.Synthesis;
+namespace FaceBoost.Training;
 
 /// <summary>ADA (Karras et al. 2020): differentiable augmentations applied with probability p to everything
 /// D sees (reals and fakes), p steered so that r_t = E[sign(D(real))] stays near the target.

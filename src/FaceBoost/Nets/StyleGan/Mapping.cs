@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FaceBoost.Synthesis;
+namespace FaceBoost.Nets.StyleGan;
 
 /// <summary>z → w: 2nd-moment normalisation then MappingLayers equalized FC+lrelu layers at lr multiplier 0.01.
 /// Tracks w_avg (EMA of w during training) for truncation and for the generator's average image.</summary>

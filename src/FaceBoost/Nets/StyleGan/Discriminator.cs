@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FaceBoost.Synthesis;
+namespace FaceBoost.Nets.StyleGan;
 
 /// <summary>StyleGAN2 residual discriminator: blocks bR … b8, then the 4×4 epilogue (minibatch stddev,
 /// 3×3 conv, FC, FC → 1 logit). Images N×3×R×R in [-1, 1] → logits N×1.</summary>
@@ -66,4 +66,49 @@ public sealed class StyleDiscriminator : nn.Module<Tensor, Tensor>
         y = y.reshape(-1, f, 1, 1).repeat(g, 1, h, w);
         return cat([x, y], 1).MoveToOuterDisposeScope();
     }
+}
+
+/// <summary>Residual D block at resolution r: (fromRGB on the first) → conv0 3×3 → conv1 3×3 ↓2, plus a
+/// 1×1 ↓2 skip; both branches scaled by √½ so the sum keeps unit variance.</summary>
+public sealed class DiscriminatorBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2dLayer? fromrgb;
+    private readonly Conv2dLayer conv0, conv1, skip;
+
+    public DiscriminatorBlock(string name, int inChannels, int tmpChannels, int outChannels) : base(name)
+    {
+        if (inChannels == 0)
+        {
+            fromrgb = new Conv2dLayer("fromrgb", 3, tmpChannels, 1, lrelu: true);
+            register_module("fromrgb", fromrgb);
+        }
+        conv0 = new Conv2dLayer("conv0", tmpChannels, tmpChannels, 3, lrelu: true);
+        conv1 = new Conv2dLayer("conv1", tmpChannels, outChannels, 3, lrelu: true, down: true, gain: Math.Sqrt(0.5));
+        skip = new Conv2dLayer("skip", tmpChannels, outChannels, 1, lrelu: false, down: true, useBias: false, gain: Math.Sqrt(0.5));
+        register_module("conv0", conv0);
+        register_module("conv1", conv1);
+        register_module("skip", skip);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        if (fromrgb is not null) x = fromrgb.forward(x);
+        var y = skip.forward(x);
+        x = conv1.forward(conv0.forward(x));
+        return (x + y).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Shape of the residual StyleGAN2 discriminator; channel widths mirror the generator's.</summary>
+public sealed record DiscriminatorOptions(
+    int Resolution,
+    int ChannelBase = 16384,
+    int ChannelMax = 512,
+    int MbstdGroupSize = 4,
+    int MbstdChannels = 1)
+{
+    public int ChannelsAt(int resolution) => Math.Min(ChannelBase / resolution, ChannelMax);
+
+    public static DiscriminatorOptions MatchingGenerator(GeneratorOptions g) => new(g.Resolution, g.ChannelBase, g.ChannelMax);
 }

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FaceBoost.Synthesis;
+namespace FaceBoost.Nets.StyleGan;
 
 /// <summary>z for a given integer seed, independent of the global torch RNG (same seed → same face across runs,
 /// `faceboost sample` and training sample grids).</summary>

@@ -1,0 +1,139 @@
+using Parameter = TorchSharp.Modules.Parameter;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FaceBoost.Nets.StyleGan;
+
+/// <summary>Equalized-lr conv (weight N(0,1) scaled by 1/√fanIn at run time), optional [1,3,3,1] FIR
+/// 2× down-sampling before the conv, optional lrelu·√2; `gain` scales the output (resnet skips use √½).</summary>
+public sealed class Conv2dLayer : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter? bias;
+    private readonly double _weightGain;
+    private readonly bool _lrelu, _down;
+    private readonly int _padding;
+    private readonly double _gain;
+
+    public Conv2dLayer(string name, int inChannels, int outChannels, int kernel, bool lrelu, bool down = false,
+        bool useBias = true, double gain = 1) : base(name)
+    {
+        weight = new Parameter(randn(outChannels, inChannels, kernel, kernel));
+        register_parameter("weight", weight);
+        if (useBias)
+        {
+            bias = new Parameter(zeros(outChannels));
+            register_parameter("bias", bias);
+        }
+        _weightGain = 1 / Math.Sqrt(inChannels * kernel * kernel);
+        _lrelu = lrelu; _down = down; _padding = kernel / 2; _gain = gain;
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        if (_down) x = Resampling.Downsample2x(x);
+        var y = nn.functional.conv2d(x, weight * _weightGain, bias, padding: [_padding, _padding]);
+        var g = _gain * (_lrelu ? Math.Sqrt(2) : 1);
+        if (_lrelu) y = nn.functional.leaky_relu(y, 0.2);
+        if (g != 1) y = y * g;
+        return y.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Linear layer with equalized learning rate: weights stored as N(0, 1/lrMul²) and scaled at run time
+/// by lrMul/√fanIn, so Adam sees every layer at the same scale (and the mapping net learns 100× slower).</summary>
+public sealed class FullyConnectedLayer : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter? bias;
+    private readonly double _weightGain, _biasGain;
+    private readonly bool _lrelu;
+
+    public FullyConnectedLayer(string name, long inFeatures, long outFeatures, bool lrelu = false,
+        float biasInit = 0, float lrMultiplier = 1, bool useBias = true) : base(name)
+    {
+        weight = new Parameter(randn(outFeatures, inFeatures) / lrMultiplier);
+        register_parameter("weight", weight);
+        if (useBias)
+        {
+            bias = new Parameter(full(outFeatures, biasInit));
+            register_parameter("bias", bias);
+        }
+        _weightGain = lrMultiplier / Math.Sqrt(inFeatures);
+        _biasGain = lrMultiplier;
+        _lrelu = lrelu;
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = nn.functional.linear(x, weight * _weightGain, bias is null ? null : bias * _biasGain);
+        if (_lrelu) y = nn.functional.leaky_relu(y, 0.2) * Math.Sqrt(2);
+        return y.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>StyleGAN2 weight (de)modulation, computed for the whole batch as one grouped convolution
+/// (batch folded into channels), like stylegan2-ada's fused_modconv path.</summary>
+public static class ModulatedConv
+{
+    /// <param name="x">N×I×H×W</param>
+    /// <param name="weight">O×I×k×k</param>
+    /// <param name="styles">N×I scale per input channel</param>
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor styles, bool demodulate, int padding)
+    {
+        using var scope = NewDisposeScope();
+        long n = x.shape[0], i = x.shape[1], h = x.shape[2], wd = x.shape[3];
+        long o = weight.shape[0], kh = weight.shape[2], kw = weight.shape[3];
+        if (weight.shape[1] != i) throw new ArgumentException($"modulated conv: input has {i} channels, weight expects {weight.shape[1]}");
+        if (styles.shape[0] != n || styles.shape[1] != i) throw new ArgumentException($"modulated conv: styles {string.Join('×', styles.shape)} do not match N={n}, I={i}");
+        var w = weight.unsqueeze(0) * styles.reshape(n, 1, i, 1, 1);       // N O I k k
+        if (demodulate)
+        {
+            var d = (w.square().sum([2, 3, 4]) + 1e-8).rsqrt();            // N O
+            w = w * d.reshape(n, o, 1, 1, 1);
+        }
+        var y = nn.functional.conv2d(x.reshape(1, n * i, h, wd), w.reshape(n * o, i, kh, kw),
+            padding: [padding, padding], groups: n);
+        return y.reshape(n, o, y.shape[2], y.shape[3]).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>2× resampling used by G and D. Simplification of stylegan2-ada's upfirdn2d (documented):
+/// up-sampling is bilinear (align_corners=false), which is exactly the [1,3,3,1]/4 FIR filter with edge
+/// clamping instead of zero padding; down-sampling is the separable [1,3,3,1] FIR low-pass, stride 2.</summary>
+public static class Resampling
+{
+    public static Tensor Upsample2x(Tensor x) =>
+        nn.functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear, align_corners: false);
+
+    /// <summary>[1,3,3,1]⊗[1,3,3,1]/64 low-pass with stride 2 (zero padding 1): H×W → H/2×W/2, written as
+    /// strided slices (separable) instead of a depthwise conv, whose CPU backward gave intermittent NaN here.</summary>
+    public static Tensor Downsample2x(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = Fir1d(nn.functional.pad(x, [1, 1, 1, 1]), 3);
+        y = Fir1d(y, 2);
+        return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Along `dim` (padded length L+2): out[b] = (x[2b] + 3x[2b+1] + 3x[2b+2] + x[2b+3]) / 8.</summary>
+    private static Tensor Fir1d(Tensor xp, int dim)
+    {
+        var len = xp.shape[dim] - 2;
+        Tensor Take(int offset) => xp.narrow(dim, offset, len - 1).unfold(dim, 1, 2).squeeze(-1);
+        return (Take(0) + Take(1) * 3 + Take(2) * 3 + Take(3)) / 8;
+    }
+}
+
+/// <summary>Per-layer noise input of the synthesis network.</summary>
+public enum NoiseMode
+{
+    /// <summary>Fixed noise buffers stored in the network (deterministic output; what inversion uses).</summary>
+    Const,
+    /// <summary>Fresh Gaussian noise every call (what training uses).</summary>
+    Random,
+    /// <summary>No noise at all.</summary>
+    None,
+}
