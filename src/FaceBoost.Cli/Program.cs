@@ -63,7 +63,7 @@ public static class Program
         {
             OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
             FileNotFoundException or DirectoryNotFoundException => (ExitCodes.BadInput, msg),
-            ImageDecodeException or RecordIoException or PickleException or StateDictMismatchException => (ExitCodes.BadInput, msg),
+            ImageDecodeException or RecordIoException or PickleException or StateDictMismatchException or FaceBoost.Training.CheckpointException => (ExitCodes.BadInput, msg),
             InvalidDataException or FormatException or ArgumentException or KeyNotFoundException or NotSupportedException => (ExitCodes.BadInput, msg),
             IOException or UnauthorizedAccessException => (ExitCodes.Io, msg),
             OutOfMemoryException => (ExitCodes.Bug, "out of memory: " + msg),

@@ -15,7 +15,7 @@ public sealed class SynthVerb : IVerb
     {
         var cmd = new Command("synth", "Sample synthetic identities from a generator: an identity is a latent; its images keep the coarse " +
                                        "styles and resample the fine styles and the noise. Writes out/<identity>/<k>.png (resumable).");
-        var generator = new Option<string>("--generator") { Description = "Generator checkpoint (checkpoint.fbgan from train-gan)", Required = true }.Path();
+        var generator = new Option<string>("--generator") { Description = "Generator checkpoint (.fbck file or run folder from train-gan)", Required = true }.Path();
         var outDir = new Option<string>("--out") { Description = "Output folder", Required = true }.Path();
         var ids = new Option<int>("--identities") { Description = "Number of identities", DefaultValueFactory = _ => 200 }.Range(1, 1_000_000);
         var perId = new Option<int>("--images-per-identity") { DefaultValueFactory = _ => 8 }.Range(1, 10_000);

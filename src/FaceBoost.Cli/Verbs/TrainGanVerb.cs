@@ -35,7 +35,7 @@ public sealed class TrainGanVerb : IVerb
         var fdModel = new Option<string?>("--fd-model") { Description = "ONNX face recognizer for the Fréchet distance (default: fixed random conv features)" };
         var fdImages = new Option<int>("--fd-images") { DefaultValueFactory = _ => 500 };
         var runDir = new Option<string>("--run-dir") { Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue from run-dir/checkpoint.fbgan if present" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's newest readable checkpoint" };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 };
         var workers = new Option<int>("--workers") { Description = "(images are decoded once into memory; kept for CLI compatibility)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };

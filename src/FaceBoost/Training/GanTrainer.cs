@@ -297,9 +297,9 @@ public sealed class GanTrainer : IDisposable
     {
         var emaImages = _o.EffectiveEmaKimg * 1000;
         if (_o.EmaRampup > 0) emaImages = Math.Min(emaImages, (State.ImagesShown + _o.BatchSize) * _o.EmaRampup);
-        using var beta = Math.Pow(0.5, _o.BatchSize / Math.Max(emaImages, 1e-8)).ToScalar();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
+        var beta = torch.tensor((float)Math.Pow(0.5, _o.BatchSize / Math.Max(emaImages, 1e-8)));
         foreach (var (ema, src) in _emaPairs)
         {
             if (ema.is_floating_point()) ema.copy_(src.detach().lerp(ema, beta));

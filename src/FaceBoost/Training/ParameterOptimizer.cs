@@ -99,7 +99,7 @@ public abstract class ParameterOptimizer : IDisposable
             if (slash <= 0 || !known.TryGetValue(key[..slash], out var np))
                 throw new InvalidDataException($"optimizer state names a parameter this model lacks: '{key}'");
             if (!KnownSlots.Contains(key[(slash + 1)..])) throw new InvalidDataException($"optimizer state has an unknown slot '{key}'");
-            var scalarSlot = t.NumberOfElements == 1 && np.Parameter.NumberOfElements != 1;
+            var scalarSlot = t.NumberOfElements == 1 && (key[(slash + 1)..] == "step" || np.Parameter.NumberOfElements != 1);
             if (!scalarSlot && !t.shape.SequenceEqual(np.Parameter.shape))
                 throw new InvalidDataException($"optimizer state '{key}' has shape [{string.Join(",", t.shape)}], the parameter [{string.Join(",", np.Parameter.shape)}]");
             loaded[key] = t.detach().to(np.Parameter.device).clone().DetachFromDisposeScope();

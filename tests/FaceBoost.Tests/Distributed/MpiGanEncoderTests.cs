@@ -33,7 +33,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             // snapshots (a divergence would have failed the job).
             Assert.Equal(3, File.ReadAllLines(Path.Combine(mpiDir, "stats.jsonl")).Length);
             Assert.Equal(3, Directory.GetFiles(mpiDir, "samples-*.png").Length);
-            Assert.True(File.Exists(Path.Combine(mpiDir, "checkpoint.fbgan")));
+            Assert.True(File.Exists(Path.Combine(mpiDir, "latest")));
 
             var resumed = MpiRun.Succeed(MpiRun.Cli([.. GanArgs(orl, mpiDir, 0.144), "--resume"], 2), Limit);
             Assert.Contains("resumed at 0.10 kimg", resumed.Output);
@@ -76,7 +76,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             var gan = MpiRun.Succeed(MpiRun.Cli(GanArgs(orl, ganDir, 0.016), 1), Limit);
             string[] EncArgs(string run) =>
             [
-                "train-encoder", "--generator", Path.Combine(ganDir, "checkpoint.fbgan"), "--data", orl, "--resolution", "32",
+                "train-encoder", "--generator", ganDir, "--data", orl, "--resolution", "32",
                 "--batch", "8", "--steps", "6", "--lr", "0.001", "--depth", "18", "--width", "8", "--max-images", "64", "--seed", "3",
                 "--grid-every", "3", "--checkpoint-every", "3", "--threads", "1", "--run", run,
             ];
