@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using FaceBoost.Losses;
 using FaceBoost.Nets;
 using FaceBoost.Training;
@@ -98,7 +99,7 @@ public static class EncoderTransferExperiment
             {
                 var x = faces.Images[TensorIndex.Slice(s, Math.Min(faces.Count, s + 64))];
                 var a = average.expand(x.shape[0], -1, -1, -1);
-                var f = backbone.forward(cat(new[] { x, a }, 1)) + backbone.forward(cat(new[] { x.flip(3), a }, 1));
+                var f = backbone.forward(cat(new[] { x, a }, 1)).add(backbone.forward(cat(new[] { x.flip(3), a }, 1)), Scalars.One);
                 parts.Add(nn.functional.normalize(f, dim: 1));
             }
             emb = cat(parts, 0);

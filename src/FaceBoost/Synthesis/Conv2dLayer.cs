@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -10,10 +11,10 @@ public sealed class Conv2dLayer : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;
-    private readonly double _weightGain;
+    private readonly Scalar _weightGain;
     private readonly bool _lrelu, _down;
     private readonly int _padding;
-    private readonly double _gain;
+    private readonly Scalar? _outputGain;
 
     public Conv2dLayer(string name, int inChannels, int outChannels, int kernel, bool lrelu, bool down = false,
         bool useBias = true, double gain = 1) : base(name)
@@ -25,18 +26,19 @@ public sealed class Conv2dLayer : nn.Module<Tensor, Tensor>
             bias = new Parameter(zeros(outChannels));
             register_parameter("bias", bias);
         }
-        _weightGain = 1 / Math.Sqrt(inChannels * kernel * kernel);
-        _lrelu = lrelu; _down = down; _padding = kernel / 2; _gain = gain;
+        _weightGain = (1 / Math.Sqrt(inChannels * kernel * kernel)).ToScalar();
+        _lrelu = lrelu; _down = down; _padding = kernel / 2;
+        var g = gain * (lrelu ? Math.Sqrt(2) : 1);
+        _outputGain = g != 1 ? g.ToScalar() : null;
     }
 
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
         if (_down) x = Resampling.Downsample2x(x);
-        var y = nn.functional.conv2d(x, weight * _weightGain, bias, padding: [_padding, _padding]);
-        var g = _gain * (_lrelu ? Math.Sqrt(2) : 1);
-        if (_lrelu) y = nn.functional.leaky_relu(y, 0.2);
-        if (g != 1) y = y * g;
+        var y = nn.functional.conv2d(x, weight.mul(_weightGain), bias, padding: [_padding, _padding]);
+        if (_lrelu) y = y.leaky_relu(Scalars.LeakySlope);
+        if (_outputGain is not null) y = y.mul(_outputGain);
         return y.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,6 +32,6 @@ public sealed class DiscriminatorBlock : nn.Module<Tensor, Tensor>
         if (fromrgb is not null) x = fromrgb.forward(x);
         var y = skip.forward(x);
         x = conv1.forward(conv0.forward(x));
-        return (x + y).MoveToOuterDisposeScope();
+        return x.add(y, Scalars.One).MoveToOuterDisposeScope();
     }
 }

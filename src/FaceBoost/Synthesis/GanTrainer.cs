@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -75,7 +76,11 @@ public sealed class GanTrainer : IDisposable
     private static Adam MakeAdam(IEnumerable<TorchSharp.Modules.Parameter> ps, double lr, int regInterval)
     {
         var ratio = regInterval > 0 ? regInterval / (regInterval + 1.0) : 1.0;
+        // TorchSharp's Adam.step() creates unheld Scalars. Kept until the shared optimizer base replaces it, because its
+        // state is part of the .fbgan format (docs/torchsharp-hazards.md, "Known exception").
+#pragma warning disable RS0030
         return optim.Adam(ps, lr * ratio, Math.Pow(0, ratio), Math.Pow(0.99, ratio), 1e-8);
+#pragma warning restore RS0030
     }
 
     /// <summary>Loads run-dir/checkpoint.fbgan if present; returns whether it did. Stats lines written after
@@ -196,9 +201,10 @@ public sealed class GanTrainer : IDisposable
                 var pb = Math.Max(1, b / _o.PlBatchShrink);
                 var ws = MapWithMixing(randn(pb, _o.Generator.ZDim), updateAverage: false);
                 var lengths = StyleGanLoss.PathLengths(G, ws, NoiseMode.Random);
-                _plMean += (MeanOverRanks(lengths.mean().ToDouble()) - _plMean) * _o.PlDecay;
+                _plMean += (MeanOverRanks(Scalars.ToDouble(lengths.mean())) - _plMean) * _o.PlDecay;
                 var penalty = StyleGanLoss.PathLengthPenalty(lengths, _plMean).mean();
-                return (penalty * (_o.PlWeight * _o.PlInterval), penalty);
+                using var weight = (_o.PlWeight * _o.PlInterval).ToScalar();
+                return (penalty.mul(weight), penalty);
             });
         }
 
@@ -212,8 +218,8 @@ public sealed class GanTrainer : IDisposable
             var realLogits = D.forward(Aug(real));
             var fakeLogits = D.forward(Aug(fake));
             Ada.Accumulate(realLogits);
-            _acc.Add("score_real", realLogits.mean().ToDouble());
-            _acc.Add("score_fake", fakeLogits.mean().ToDouble());
+            _acc.Add("score_real", Scalars.ToDouble(realLogits.mean()));
+            _acc.Add("score_fake", Scalars.ToDouble(fakeLogits.mean()));
             var loss = StyleGanLoss.DiscriminatorLogistic(realLogits, fakeLogits);
             return (loss, loss);
         });
@@ -224,7 +230,8 @@ public sealed class GanTrainer : IDisposable
             Phase(_optD, D, "r1_penalty", "R1 penalty", () =>
             {
                 var (penalty, _) = StyleGanLoss.R1Penalty(D, real, aug);
-                return (penalty.mean() * (_o.R1Gamma / 2 * _o.R1Interval), penalty.mean());
+                using var weight = (_o.R1Gamma / 2 * _o.R1Interval).ToScalar();
+                return (penalty.mean().mul(weight), penalty.mean());
             });
         }
 
@@ -253,7 +260,7 @@ public sealed class GanTrainer : IDisposable
         using (NewDisposeScope())
         {
             var (loss, logged) = compute();
-            Span<double> values = [logged.ToDouble(), loss.ToDouble()];
+            Span<double> values = [Scalars.ToDouble(logged), Scalars.ToDouble(loss)];
             if (_comm.WorldSize > 1)
             {
                 _comm.AllReduceSum(values);
@@ -279,9 +286,9 @@ public sealed class GanTrainer : IDisposable
     private Tensor MapWithMixing(Tensor z, bool updateAverage)
     {
         var ws = G.Mapping(z, updateAverage: updateAverage);
-        if (_o.StyleMixingProb > 0 && rand(1).ToDouble() < _o.StyleMixingProb)
+        if (_o.StyleMixingProb > 0 && Scalars.ToDouble(rand(1)) < _o.StyleMixingProb)
         {
-            var cutoff = (int)randint(1, G.NumWs, [1]).ToInt64();
+            var cutoff = (int)Scalars.ToInt64(randint(1, G.NumWs, [1]));
             var ws2 = G.Mapping(randn_like(z));
             ws = cat([ws.narrow(1, 0, cutoff), ws2.narrow(1, cutoff, G.NumWs - cutoff)], 1);
         }

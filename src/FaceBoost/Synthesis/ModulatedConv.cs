@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class ModulatedConv
         var w = weight.unsqueeze(0) * styles.reshape(n, 1, i, 1, 1);       // N O I k k
         if (demodulate)
         {
-            var d = (w.square().sum([2, 3, 4]) + 1e-8).rsqrt();            // N O
+            var d = w.pow(Scalars.Two).sum([2, 3, 4]).add(Scalars.Epsilon8, Scalars.One).rsqrt();            // N O
             w = w * d.reshape(n, o, 1, 1, 1);
         }
         var y = nn.functional.conv2d(x.reshape(1, n * i, h, wd), w.reshape(n * o, i, kh, kw),

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,6 +27,7 @@ public static class Resampling
     {
         var len = xp.shape[dim] - 2;
         Tensor Take(int offset) => xp.narrow(dim, offset, len - 1).unfold(dim, 1, 2).squeeze(-1);
-        return (Take(0) + Take(1) * 3 + Take(2) * 3 + Take(3)) / 8;
+        return Take(0).add(Take(1).mul(Scalars.Three), Scalars.One).add(Take(2).mul(Scalars.Three), Scalars.One)
+            .add(Take(3), Scalars.One).div(Scalars.Eight);
     }
 }

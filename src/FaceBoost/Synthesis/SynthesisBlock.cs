@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -54,7 +55,7 @@ public sealed class SynthesisBlock : nn.Module<Tensor, Tensor>
             x = conv1.Forward(x, ws.select(1, k++), noise);
         }
         var y = torgb.Forward(x, ws.select(1, k));
-        img = img is null ? y : Resampling.Upsample2x(img) + y;
+        img = img is null ? y : Resampling.Upsample2x(img).add(y, Scalars.One);
         return (x.MoveToOuterDisposeScope(), img.MoveToOuterDisposeScope());
     }
 }

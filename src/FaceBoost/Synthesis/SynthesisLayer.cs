@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -39,10 +40,10 @@ public sealed class SynthesisLayer : nn.Module<Tensor, Tensor>
         if (_up) x = Resampling.Upsample2x(x);
         var y = ModulatedConv.Apply(x, weight, styles, demodulate: true, padding: 1);
         if (noise == NoiseMode.Random)
-            y = y + randn(y.shape[0], 1, _resolution, _resolution, dtype: y.dtype, device: y.device) * noise_strength;
+            y = y.add(randn(y.shape[0], 1, _resolution, _resolution, dtype: y.dtype, device: y.device) * noise_strength, Scalars.One);
         else if (noise == NoiseMode.Const)
-            y = y + noise_const * noise_strength;
-        y = nn.functional.leaky_relu(y + bias.reshape(1, -1, 1, 1), 0.2) * Math.Sqrt(2);
+            y = y.add(noise_const * noise_strength, Scalars.One);
+        y = y.add(bias.reshape(1, -1, 1, 1), Scalars.One).leaky_relu(Scalars.LeakySlope).mul(Scalars.Sqrt2);
         return y.MoveToOuterDisposeScope();
     }
 }

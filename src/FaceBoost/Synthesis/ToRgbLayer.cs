@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -9,7 +10,7 @@ public sealed class ToRgbLayer : nn.Module<Tensor, Tensor>
 {
     private readonly FullyConnectedLayer affine;
     private readonly Parameter weight, bias;
-    private readonly double _weightGain;
+    private readonly Scalar _weightGain;
 
     public ToRgbLayer(string name, int inChannels, int wDim) : base(name)
     {
@@ -19,7 +20,7 @@ public sealed class ToRgbLayer : nn.Module<Tensor, Tensor>
         register_parameter("weight", weight);
         bias = new Parameter(zeros(3));
         register_parameter("bias", bias);
-        _weightGain = 1 / Math.Sqrt(inChannels);
+        _weightGain = (1 / Math.Sqrt(inChannels)).ToScalar();
     }
 
     public override Tensor forward(Tensor x) => throw new NotSupportedException("call Forward(x, w)");
@@ -27,8 +28,8 @@ public sealed class ToRgbLayer : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor x, Tensor w)
     {
         using var scope = NewDisposeScope();
-        var styles = affine.forward(w) * _weightGain;
+        var styles = affine.forward(w).mul(_weightGain);
         var y = ModulatedConv.Apply(x, weight, styles, demodulate: false, padding: 0);
-        return (y + bias.reshape(1, -1, 1, 1)).MoveToOuterDisposeScope();
+        return y.add(bias.reshape(1, -1, 1, 1), Scalars.One).MoveToOuterDisposeScope();
     }
 }

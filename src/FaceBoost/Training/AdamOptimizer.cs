@@ -19,7 +19,7 @@ public sealed class AdamOptimizer(IEnumerable<Parameter> parameters, double lear
         var c1 = 1 - Math.Pow(beta1, Steps);
         var c2 = 1 - Math.Pow(beta2, Steps);
         if (weightDecay > 0) p.mul_(k[1 - LearningRate * weightDecay]);
-        var denom = v.div(k[c2]).sqrt_().add_(k[eps]);
+        var denom = v.div(k[c2]).sqrt_().add_(k[eps], Scalars.One);
         p.addcdiv_(m, denom, value: k[-LearningRate / c1]);
     }
 }

@@ -44,14 +44,14 @@ public sealed class AdamWOptimizer : IParameterOptimizer
                 s = (zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope(), tensor(0L).DetachFromDisposeScope());
                 _state[np.Name] = s;
             }
-            s.Step.add_(k[1]);
+            s.Step.add_(Scalars.One, Scalars.One);
             var t = s.Step.item<long>();
             if (np.Decay && WeightDecay != 0) p.mul_(k[1 - LearningRate * WeightDecay]);
             s.M.mul_(k[Beta1]).add_(g, k[1 - Beta1]);
             s.V.mul_(k[Beta2]).addcmul_(g, g, k[1 - Beta2]);
             var bc1 = 1 - Math.Pow(Beta1, t);
             var bc2 = 1 - Math.Pow(Beta2, t);
-            var denom = s.V.sqrt().div_(k[Math.Sqrt(bc2)]).add_(k[Eps]);
+            var denom = s.V.sqrt().div_(k[Math.Sqrt(bc2)]).add_(k[Eps], Scalars.One);
             p.addcdiv_(s.M, denom, k[-LearningRate / bc1]);
         }
     }

@@ -128,7 +128,11 @@ public sealed class EncoderTrainer
                     var (ws, recon) = GeneratorInversion.Invert(encoder, _generator, x, average, o.Iterations);
                     var (total, t) = loss.Compute(recon, x, ws, meanW);
                     terms[0] += t.L2 / chunks; terms[1] += t.Perceptual / chunks; terms[2] += t.WNorm / chunks; terms[3] += t.Total / chunks;
-                    if (double.IsFinite(t.Total)) (chunks == 1 ? total : total / chunks).backward();
+                    if (double.IsFinite(t.Total))
+            {
+                using var chunkCount = chunks.ToScalar();
+                (chunks == 1 ? total : total.div(chunkCount)).backward();
+            }
                     recons.Add(recon.detach());
                 }
                 if (world > 1)

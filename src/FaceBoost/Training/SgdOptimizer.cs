@@ -43,7 +43,7 @@ public sealed class SgdOptimizer : IParameterOptimizer
             var d = np.Decay && WeightDecay != 0 ? g.add(p, k[WeightDecay]) : g;
             if (Momentum != 0)
             {
-                if (_momentum.TryGetValue(np.Name, out var buf)) buf.mul_(k[Momentum]).add_(d);
+                if (_momentum.TryGetValue(np.Name, out var buf)) buf.mul_(k[Momentum]).add_(d, Scalars.One);
                 else
                 {
                     buf = d.detach().clone().DetachFromDisposeScope();
