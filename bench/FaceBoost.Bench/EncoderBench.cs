@@ -24,15 +24,16 @@ public sealed class EncoderBench : IBenchmark
         using var enc = new PspEncoder(new PspEncoderOptions(NumLayers: 18, Width: 32, InputSize: size, NumWs: numWs, WDim: wDim));
         using var decoder = nn.Linear(numWs * wDim, 3 * size * size);
         foreach (var p in decoder.parameters()) p.requires_grad = false;
-        var meanW = randn(wDim) * 0.1;
+        using var tenth = 0.1.ToScalar();
+        var meanW = randn(wDim).mul(tenth);
         var avg = tanh(decoder.forward(meanW.repeat(numWs).unsqueeze(0))).reshape(1, 3, size, size);
         using var opt = new AdamOptimizer(ParameterOptimizer.ByIndex(enc.parameters()), 1e-4);
-        var x = rand(batch, 3, size, size) * 2 - 1;
+        var x = rand(batch, 3, size, size).mul(Scalars.Two).sub(Scalars.One);
         double Step()
         {
             using var scope = NewDisposeScope();
             opt.ZeroGrad();
-            var ws = meanW + enc.forward(cat(new[] { x, avg.expand(batch, -1, -1, -1) }, 1));
+            var ws = meanW.add(enc.forward(cat(new[] { x, avg.expand(batch, -1, -1, -1) }, 1)), Scalars.One);
             var recon = tanh(decoder.forward(ws.flatten(1))).reshape(batch, 3, size, size);
             var loss = nn.functional.mse_loss(recon, x);
             loss.backward();

@@ -25,9 +25,13 @@ public sealed class GanBench : IBenchmark
         var go = new GeneratorOptions(32, ZDim: 128, WDim: 128, MappingLayers: 8, ChannelBase: 2048, ChannelMax: 128);
         using var g = new StyleGenerator(go);
         using var d = new StyleDiscriminator(DiscriminatorOptions.MatchingGenerator(go));
+        // TorchSharp's Adam, as GanTrainer uses until the shared optimizer base replaces it (docs/torchsharp-hazards.md).
+#pragma warning disable RS0030
         using var optG = optim.Adam(g.parameters(), 0.002, 0, 0.99);
         using var optD = optim.Adam(d.parameters(), 0.0025, 0, 0.99);
-        var real = rand(B, 3, 32, 32) * 2 - 1;
+#pragma warning restore RS0030
+        using var half = 0.5.ToScalar();
+        var real = rand(B, 3, 32, 32).mul(Scalars.Two).sub(Scalars.One);
 
         void GStep()
         {
@@ -48,7 +52,7 @@ public sealed class GanBench : IBenchmark
                 Tensor fake; using (no_grad()) fake = g.Synthesis(g.Mapping(randn(B, 128)), NoiseMode.Random);
                 var loss = StyleGanLoss.DiscriminatorLogistic(d.forward(real), d.forward(fake));
                 var (pen, _) = StyleGanLoss.R1Penalty(d, real);
-                loss = loss + pen.mean() * 0.5;
+                loss = loss.add(pen.mean().mul(half), Scalars.One);
                 optD.zero_grad(); loss.backward();
             }
             optD.step();

@@ -16,6 +16,8 @@ namespace FaceBoost.Bench;
 /// PyTorch (bench/pytorch/iresnet_ref.py) and ONNX-vs-TorchSharp agreement. Writes bench/results/interop.md.</summary>
 public sealed class InteropBench : IBenchmark
 {
+    private static readonly TorchSharp.Scalar OnePointOhOne = 1.01f.ToScalar();
+
     public string Name => "interop";
     public string Description => "insightface RecordIO/.bin round trips, iresnet50 PyTorch weight round trip, ONNX agreement";
 
@@ -126,7 +128,7 @@ public sealed class InteropBench : IBenchmark
         model.eval();
 
         var faces = Enumerable.Range(1, 8).Select(i => ImageEncoding.Resize(ImageDecoder.Decode(Path.Combine(orl, $"s{i}", "1.pgm")), 112, 112)).ToList();
-        using var x = stack(faces.Select(f => tensor(f.Pixels, [3, 112, 112])).ToArray()).mul_(2).sub_(1);
+        using var x = stack(faces.Select(f => tensor(f.Pixels, [3, 112, 112])).ToArray()).mul_(Scalars.Two).sub_(Scalars.One);
         float[] Ours() { using var _ = no_grad(); using var e = model.forward(x); return e.data<float>().ToArray(); }
         float[] Theirs(string weights)
         {
@@ -138,7 +140,7 @@ public sealed class InteropBench : IBenchmark
         var ours = Ours();
         var theirs = Theirs(pth);
         Log($"- PyTorch → FaceBoost: max |Δ| embedding = {MaxAbs(ours, theirs):E2} (max |e| = {ours.Max(MathF.Abs):F2}, 8 ORL faces × 512)");
-        using (no_grad()) foreach (var (_, p) in model.named_parameters()) p.mul_(1.01f);
+        using (no_grad()) foreach (var (_, p) in model.named_parameters()) p.mul_(OnePointOhOne);
         var exported = Path.Combine(work, "r50_out.pth");
         IResNetWeights.ExportInsightface(model, exported);
         ours = Ours();

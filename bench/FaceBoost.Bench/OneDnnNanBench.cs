@@ -1,3 +1,5 @@
+// This bench measures the Scalar hazard itself: its "implicit" mode makes unheld Scalars on purpose.
+#pragma warning disable RS0030
 using System.Diagnostics;
 using System.Globalization;
 using FaceBoost.Nets;

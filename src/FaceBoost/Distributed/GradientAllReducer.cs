@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,6 +22,7 @@ public sealed class GradientAllReducer(ICommunicator comm, long bucketBytes = 25
             if (g.dtype != ScalarType.Float32 || g.device_type != DeviceType.CPU)
                 throw new NotSupportedException($"MPI all-reduce works on CPU float32 gradients, got {g.dtype} on {g.device_type} (use the NCCL backend for CUDA)");
         float scale = 1f / Communicator.WorldSize;
+        using var heldScale = scale.ToScalar();
         int start = 0;
         while (start < grads.Count)
         {
@@ -32,7 +34,7 @@ public sealed class GradientAllReducer(ICommunicator comm, long bucketBytes = 25
             using var flat = cat(bucket.Select(g => g.reshape(-1)).ToArray()).contiguous();
             Communicator.AllReduceSum(MemoryMarshal.Cast<byte, float>(flat.bytes));
             CollectivesLastStep++;
-            flat.mul_(scale);
+            flat.mul_(heldScale);
             long offset = 0;
             foreach (var g in bucket)
             {

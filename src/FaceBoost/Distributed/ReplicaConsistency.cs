@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public static class ReplicaConsistency
             var mine = p.detach().contiguous().clone();
             var rootCopy = mine.clone();
             comm.Broadcast(rootCopy.bytes);
-            var diff = (mine - rootCopy).abs().max().ToDouble();
+            var diff = Scalars.ToDouble((mine - rootCopy).abs().max());
             n++;
             if (!(diff <= tolerance) && firstBad is null) (firstBad, worst) = (name, diff);
         }

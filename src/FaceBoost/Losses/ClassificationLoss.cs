@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,6 +23,7 @@ public sealed class ClassificationLoss
         var ce = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None);
         if (FocalGamma == 0) return ce.mean().MoveToOuterDisposeScope();
         var p = (-ce).exp();
-        return ((1 - p).pow(FocalGamma) * ce).mean().MoveToOuterDisposeScope();
+        using var gamma = FocalGamma.ToScalar();
+        return (p.neg().add(Scalars.One, Scalars.One).pow(gamma) * ce).mean().MoveToOuterDisposeScope();
     }
 }

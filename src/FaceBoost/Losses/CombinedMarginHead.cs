@@ -16,7 +16,7 @@ public sealed class CombinedMarginHead : ClassifierHead
 #pragma warning restore IDE1006
     // Every constant of the forward pass as a Scalar held by this head: an implicit double → Scalar temporary is
     // referenced by nothing once its handle reaches libtorch, and a GC finalizer can free it mid-op. add() gets its
-    // alpha explicitly (RootedScalars.One): the one-argument form creates an implicit alpha = 1 itself (sub() passes none).
+    // alpha explicitly (Scalars.One): the one-argument form creates an implicit alpha = 1 itself (sub() passes none).
     private readonly Scalar _minusOne = (-1.0).ToScalar(), _zero = 0.0.ToScalar(), _sinFloor = 1e-6.ToScalar();
     private readonly Scalar _acosLo = (-1 + 1e-7).ToScalar(), _acosHi = (1 - 1e-7).ToScalar();
     private readonly Scalar _scale, _m1, _m2, _m3, _cosM, _sinM, _threshold, _fallback;
@@ -30,7 +30,9 @@ public sealed class CombinedMarginHead : ClassifierHead
         _scale = s.ToScalar(); _m1 = m1.ToScalar(); _m2 = m2.ToScalar(); _m3 = m3.ToScalar();
         _cosM = Math.Cos(m2).ToScalar(); _sinM = Math.Sin(m2).ToScalar();
         _threshold = Math.Cos(Math.PI - m2).ToScalar(); _fallback = (Math.Sin(Math.PI - m2) * m2).ToScalar();
-        weight = new Parameter(torch.normal(0, 0.01, [numClasses, embeddingSize]));
+        using var std = 0.01.ToScalar();
+        using var mean = 0.0.ToScalar();
+        weight = new Parameter(randn(numClasses, embeddingSize).mul_(std).add_(mean, Scalars.One));   // N(0, 0.01²)
         RegisterComponents();
     }
 
@@ -49,7 +51,7 @@ public sealed class CombinedMarginHead : ClassifierHead
 
     /// <summary>Cosines between L2-normalised embeddings and class centres (N×K).</summary>
     public Tensor Cosine(Tensor embeddings) =>
-        nn.functional.linear(nn.functional.normalize(embeddings, dim: 1), nn.functional.normalize(weight, dim: 1)).clamp(_minusOne, RootedScalars.One);
+        nn.functional.linear(nn.functional.normalize(embeddings, dim: 1), nn.functional.normalize(weight, dim: 1)).clamp(_minusOne, Scalars.One);
 
     public override Tensor PlainLogits(Tensor embeddings)
     {
@@ -69,7 +71,7 @@ public sealed class CombinedMarginHead : ClassifierHead
         {
             // cos(θ + m) = cos θ cos m − sin θ sin m
             // clamp away from 0: at cos θ = ±1 the sqrt gradient is infinite and turns into NaN through torch.where.
-            var sin = target.mul(target).neg().add(RootedScalars.One, RootedScalars.One).clamp_min(_sinFloor).sqrt();
+            var sin = target.mul(target).neg().add(Scalars.One, Scalars.One).clamp_min(_sinFloor).sqrt();
             var cosThetaM = target.mul(_cosM).sub(sin.mul(_sinM));
             final = EasyMargin
                 ? torch.where(target.gt(_zero), cosThetaM, target)
@@ -82,7 +84,7 @@ public sealed class CombinedMarginHead : ClassifierHead
         else
         {
             var theta = target.clamp(_acosLo, _acosHi).acos();
-            final = theta.mul(_m1).add(_m2, RootedScalars.One).cos().sub(_m3);
+            final = theta.mul(_m1).add(_m2, Scalars.One).cos().sub(_m3);
         }
         var logits = cos.scatter(1, idx, final).mul(_scale);
         return logits.MoveToOuterDisposeScope();

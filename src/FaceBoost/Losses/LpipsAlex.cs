@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Collections;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -46,9 +47,9 @@ public sealed class LpipsAlex : Module<Tensor, Tensor, Tensor>
         Tensor? total = null;
         for (var k = 0; k < 5; k++)
         {
-            var d = (Unit(fx[k]) - Unit(fy[k])).pow(2);
+            var d = (Unit(fx[k]) - Unit(fy[k])).pow(Scalars.Two);
             var term = lins[k].forward(d).mean(new long[] { 1, 2, 3 });
-            total = total is null ? term : total + term;
+            total = total is null ? term : total.add(term, Scalars.One);
         }
         return total!;
     }
@@ -63,7 +64,9 @@ public sealed class LpipsAlex : Module<Tensor, Tensor, Tensor>
         return [h1, h2, h3, h4, h5];
     }
 
-    private static Tensor Unit(Tensor f) => f / (f.pow(2).sum(1, keepdim: true).sqrt() + 1e-10);
+    private static readonly Scalar NormFloor = 1e-10.ToScalar();
+
+    private static Tensor Unit(Tensor f) => f / f.pow(Scalars.Two).sum(1, keepdim: true).sqrt().add(NormFloor, Scalars.One);
 
     /// <summary>Loads PyTorch state dicts (torch.save of an lpips.LPIPS(net='alex') state_dict, or its
     /// trunk and lin weights in separate files). Every trunk and lin tensor must be present with the

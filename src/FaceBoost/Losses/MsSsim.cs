@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +11,8 @@ namespace FaceBoost.Losses;
 public static class MsSsim
 {
     private static readonly double[] StandardWeights = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333];
-    private const double C1 = 0.01 * 0.01, C2 = 0.03 * 0.03;
+    private static readonly Scalar C1 = (0.01 * 0.01).ToScalar(), C2 = (0.03 * 0.03).ToScalar();
+    private static readonly Scalar Floor = 1e-6.ToScalar();
 
     /// <summary>Number of scales used for a given image side.</summary>
     public static int Levels(long minSide) =>
@@ -21,8 +23,9 @@ public static class MsSsim
     {
         ShapeGuard.SameImages(x, y, "MS-SSIM");
         using var scope = NewDisposeScope();
-        var a = (x + 1) / 2;
-        var b = (y + 1) / 2;
+        using var k = new KeptScalars();
+        var a = x.add(Scalars.One, Scalars.One).div(Scalars.Two);
+        var b = y.add(Scalars.One, Scalars.One).div(Scalars.Two);
         var levels = Levels(Math.Min(x.shape[2], x.shape[3]));
         var weights = StandardWeights.Take(levels).ToArray();
         var total = weights.Sum();
@@ -30,7 +33,7 @@ public static class MsSsim
         for (var level = 0; level < levels; level++)
         {
             var (ssim, cs) = SsimAndContrast(a, b);
-            var term = (level == levels - 1 ? ssim : cs).clamp_min(1e-6).pow(weights[level] / total);
+            var term = (level == levels - 1 ? ssim : cs).clamp_min(Floor).pow(k[weights[level] / total]);
             score = score is null ? term : score * term;
             if (level < levels - 1)
             {
@@ -43,7 +46,11 @@ public static class MsSsim
     }
 
     /// <summary>Batch mean of 1 − MS-SSIM: the loss to minimise.</summary>
-    public static Tensor Loss(Tensor reconstruction, Tensor target) => 1 - PerImage(reconstruction, target).mean();
+    public static Tensor Loss(Tensor reconstruction, Tensor target)
+    {
+        using var scope = NewDisposeScope();
+        return PerImage(reconstruction, target).mean().neg().add(Scalars.One, Scalars.One).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Per-channel mean SSIM and contrast-structure terms at one scale (N×C each).</summary>
     private static (Tensor ssim, Tensor cs) SsimAndContrast(Tensor a, Tensor b)
@@ -63,15 +70,16 @@ public static class MsSsim
         var varA = Blur(a * a) - muA * muA;
         var varB = Blur(b * b) - muB * muB;
         var cov = Blur(a * b) - muA * muB;
-        var csMap = (2 * cov + C2) / (varA + varB + C2);
-        var ssimMap = (2 * muA * muB + C1) / (muA * muA + muB * muB + C1) * csMap;
+        var csMap = cov.mul(Scalars.Two).add(C2, Scalars.One) / varA.add(varB, Scalars.One).add(C2, Scalars.One);
+        var ssimMap = muA.mul(Scalars.Two).mul(muB).add(C1, Scalars.One) / (muA * muA).add(muB * muB, Scalars.One).add(C1, Scalars.One) * csMap;
         return (ssimMap.mean(new long[] { 2, 3 }), csMap.mean(new long[] { 2, 3 }));
     }
 
     private static Tensor Gaussian(int size, double sigma, ScalarType dtype, Device device)
     {
-        var coords = arange(size, dtype: dtype, device: device) - (size - 1) / 2.0;
-        var g = (-(coords * coords) / (2 * sigma * sigma)).exp();
+        using var k = new KeptScalars();
+        var coords = arange(Scalars.Zero, k.Int(size), Scalars.One, dtype: dtype, device: device).sub(k[(size - 1) / 2.0]);
+        var g = (coords * coords).neg().div(k[2 * sigma * sigma]).exp();
         return g / g.sum();
     }
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,19 +38,20 @@ public sealed class ReconstructionLoss : IDisposable
     /// <summary>Returns the total (graph attached, for backward) and its detached terms.</summary>
     public (Tensor total, ReconstructionTerms terms) Compute(Tensor reconstruction, Tensor target, Tensor ws, Tensor meanW)
     {
+        using var k = new KeptScalars();
         var l2 = PixelL2Loss.Compute(reconstruction, target);
-        var total = l2 * Weights.L2;
+        var total = l2.mul(k[Weights.L2]);
         double perceptualValue = 0, wnormValue = 0;
         if (Weights.Perceptual > 0)
         {
             var p = Perceptual(reconstruction, target);
-            total = total + p * Weights.Perceptual;
+            total = total.add(p.mul(k[Weights.Perceptual]), Scalars.One);
             perceptualValue = p.item<float>();
         }
         if (Weights.WNorm > 0)
         {
             var w = WNormLoss.Compute(ws, meanW);
-            total = total + w * Weights.WNorm;
+            total = total.add(w.mul(k[Weights.WNorm]), Scalars.One);
             wnormValue = w.item<float>();
         }
         return (total, new ReconstructionTerms(l2.item<float>(), perceptualValue, wnormValue, total.item<float>()));

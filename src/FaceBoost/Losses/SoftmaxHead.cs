@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +15,9 @@ public sealed class SoftmaxHead : ClassifierHead
 
     public SoftmaxHead(int embeddingSize, int numClasses) : base(nameof(SoftmaxHead), embeddingSize, numClasses)
     {
-        weight = new Parameter(torch.normal(0, 0.01, [numClasses, embeddingSize]));
+        using var std = 0.01.ToScalar();
+        using var mean = 0.0.ToScalar();
+        weight = new Parameter(randn(numClasses, embeddingSize).mul_(std).add_(mean, Scalars.One));   // N(0, 0.01²)
         bias = new Parameter(torch.zeros(numClasses));
         RegisterComponents();
     }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using static TorchSharp.torch;
 
 namespace FaceBoost.Losses;
@@ -12,6 +13,6 @@ public static class WNormLoss
     {
         if (ws.dim() != 3) throw new ArgumentException($"w-norm: expected N×NumWs×WDim codes, got [{string.Join(",", ws.shape)}]");
         var delta = ws - meanW.reshape(1, -1, ws.shape[2]);
-        return delta.pow(2).sum(new long[] { 1, 2 }).sqrt().mean();
+        return delta.pow(Scalars.Two).sum(new long[] { 1, 2 }).sqrt().mean();
     }
 }

@@ -18,14 +18,14 @@ public sealed class BottleneckIR : nn.Module<Tensor, Tensor>
     {
         shortcut_layer = inChannel == depth
             ? nn.MaxPool2d(1, stride)
-            : nn.Sequential(nn.Conv2d(inChannel, depth, 1, stride: stride, bias: false), nn.BatchNorm2d(depth));
+            : nn.Sequential(nn.Conv2d(inChannel, depth, 1, stride: stride, bias: false), BatchNorm.TwoD(depth));
         var layers = new List<nn.Module<Tensor, Tensor>>
         {
-            nn.BatchNorm2d(inChannel),
+            BatchNorm.TwoD(inChannel),
             nn.Conv2d(inChannel, depth, 3, stride: 1, padding: 1, bias: false),
-            nn.PReLU(depth),
+            new PReLU(depth),
             nn.Conv2d(depth, depth, 3, stride: stride, padding: 1, bias: false),
-            nn.BatchNorm2d(depth),
+            BatchNorm.TwoD(depth),
         };
         if (squeezeExcite) layers.Add(new SEModule(depth, 16));
         res_layer = nn.Sequential(layers);
@@ -35,6 +35,6 @@ public sealed class BottleneckIR : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return shortcut_layer.forward(x).add(res_layer.forward(x), RootedScalars.One).MoveToOuterDisposeScope();
+        return shortcut_layer.forward(x).add(res_layer.forward(x), Scalars.One).MoveToOuterDisposeScope();
     }
 }

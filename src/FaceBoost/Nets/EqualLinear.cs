@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,16 +11,16 @@ namespace FaceBoost.Nets;
 public sealed class EqualLinear : Module<Tensor, Tensor>
 {
     private readonly Parameter weight, bias;
-    private readonly double _scale, _lrMul;
+    private readonly Scalar _scale, _lrMul;
 
     public EqualLinear(int inDim, int outDim, double lrMul = 1) : base("EqualLinear")
     {
-        weight = new Parameter(randn(outDim, inDim) / lrMul);
+        _scale = (lrMul / Math.Sqrt(inDim)).ToScalar();
+        _lrMul = lrMul.ToScalar();
+        weight = new Parameter(randn(outDim, inDim).div(_lrMul));
         bias = new Parameter(zeros(outDim));
-        _scale = lrMul / Math.Sqrt(inDim);
-        _lrMul = lrMul;
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => nn.functional.linear(x, weight * _scale, bias * _lrMul);
+    public override Tensor forward(Tensor x) => nn.functional.linear(x, weight.mul(_scale), bias.mul(_lrMul));
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ public static class GeneratorInversion
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var ws = generator.MeanW.reshape(1, 1, -1).expand(1, generator.NumWs, generator.WDim);
-        return ToSize(generator.Synthesize(ws), size).clamp(-1, 1).MoveToOuterDisposeScope();
+        return ToSize(generator.Synthesize(ws), size).clamp(Scalars.MinusOne, Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>Resizes generator output to the loss/encoder size (pSp's face_pool: area averaging).</summary>
@@ -38,7 +39,7 @@ public static class GeneratorInversion
         Tensor reconstruction = previous;
         for (var k = 0; k < iterations; k++)
         {
-            ws = ws + encoder.forward(cat(new[] { images, previous }, 1));
+            ws = ws.add(encoder.forward(cat(new[] { images, previous }, 1)), Scalars.One);
             reconstruction = ToSize(generator.Synthesize(ws), size);
             // ReStyle feeds the reconstruction back without gradient through earlier passes.
             previous = reconstruction.detach();

@@ -21,7 +21,7 @@ public sealed class GradualStyleBlock : Module<Tensor, Tensor>
         for (var i = 0; i < pools; i++)
         {
             modules.Add(((2 * i).ToString(), nn.Conv2d(i == 0 ? inC : outC, outC, 3, stride: 2, padding: 1)));
-            modules.Add(((2 * i + 1).ToString(), nn.LeakyReLU(0.01)));
+            modules.Add(((2 * i + 1).ToString(), new LeakyReLU(0.01)));
         }
         if (pools == 0) modules.Add(("0", nn.Conv2d(inC, outC, 1)));
         convs = nn.Sequential(modules);

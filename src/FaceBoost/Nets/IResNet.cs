@@ -11,13 +11,13 @@ public sealed class IResNet : FaceBackbone
 {
 #pragma warning disable IDE1006
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly BatchNorm bn1;
     private readonly PReLU prelu;
     private readonly Sequential layer1, layer2, layer3, layer4;
-    private readonly BatchNorm2d bn2;
+    private readonly BatchNorm bn2;
     private readonly Dropout dropout;
     private readonly Linear fc;
-    private readonly BatchNorm1d features;
+    private readonly BatchNorm features;
 #pragma warning restore IDE1006
 
     public static int[] LayersFor(int depth) => depth switch
@@ -37,18 +37,18 @@ public sealed class IResNet : FaceBackbone
         long w = options.BaseWidth;
         long inplanes = w;
         conv1 = nn.Conv2d(options.InputChannels, w, 3, stride: 1, padding: 1, bias: false);
-        bn1 = nn.BatchNorm2d(w, eps: 1e-5);
-        prelu = nn.PReLU(w);
+        bn1 = BatchNorm.TwoD(w, eps: 1e-5);
+        prelu = new PReLU(w);
         layer1 = MakeLayer(ref inplanes, w, layers[0]);
         layer2 = MakeLayer(ref inplanes, w * 2, layers[1]);
         layer3 = MakeLayer(ref inplanes, w * 4, layers[2]);
         layer4 = MakeLayer(ref inplanes, w * 8, layers[3]);
         FeatureChannels = (int)(w * 8);
         FeatureMapSize = options.InputSize / 16;
-        bn2 = nn.BatchNorm2d(w * 8, eps: 1e-5);
+        bn2 = BatchNorm.TwoD(w * 8, eps: 1e-5);
         dropout = nn.Dropout(options.Dropout);
         fc = nn.Linear(w * 8 * FeatureMapSize * FeatureMapSize, options.EmbeddingSize);
-        features = nn.BatchNorm1d(options.EmbeddingSize, eps: 1e-5);
+        features = BatchNorm.OneD(options.EmbeddingSize, eps: 1e-5);
         RegisterComponents();
 
         using (no_grad())
@@ -57,7 +57,7 @@ public sealed class IResNet : FaceBackbone
             foreach (var (_, m) in named_modules())
             {
                 if (m is Conv2d c) nn.init.normal_(c.weight, 0, 0.1);
-                else if (m is BatchNorm2d b) { nn.init.ones_(b.weight); nn.init.zeros_(b.bias); }
+                else if (m is BatchNorm b) { nn.init.ones_(b.weight); nn.init.zeros_(b.bias); }
             }
             nn.init.ones_(features.weight);
         }

@@ -39,11 +39,11 @@ public sealed class IrseBackbone : FaceBackbone
         FeatureChannels = widths[^1];
         FeatureMapSize = options.InputSize / 16;
         output_layer = nn.Sequential(
-            nn.BatchNorm2d(FeatureChannels),
+            BatchNorm.TwoD(FeatureChannels),
             nn.Dropout(options.Dropout),
             nn.Flatten(),
             nn.Linear((long)FeatureChannels * FeatureMapSize * FeatureMapSize, options.EmbeddingSize),
-            nn.BatchNorm1d(options.EmbeddingSize));
+            BatchNorm.OneD(options.EmbeddingSize));
         RegisterComponents();
     }
 
@@ -60,7 +60,7 @@ public sealed class IrseBackbone : FaceBackbone
 
     /// <summary>Conv3×3(C→w, no bias), BN, PReLU — pSp's `input_layer` (C = 6 for image ⊕ average image).</summary>
     public static Sequential CreateInputLayer(int inputChannels, int baseWidth = 64) =>
-        nn.Sequential(nn.Conv2d(inputChannels, baseWidth, 3, stride: 1, padding: 1, bias: false), nn.BatchNorm2d(baseWidth), nn.PReLU(baseWidth));
+        nn.Sequential(nn.Conv2d(inputChannels, baseWidth, 3, stride: 1, padding: 1, bias: false), BatchNorm.TwoD(baseWidth), new PReLU(baseWidth));
 
     /// <summary>The flat body of bottleneck units (names body.0 … body.N-1 as pSp); every stage starts with stride 2.</summary>
     public static Sequential CreateBody(int numLayers, bool squeezeExcite, int baseWidth, out int[] stageWidths)

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,7 +17,7 @@ public sealed class ConvBlock : nn.Module<Tensor, Tensor>
     public ConvBlock(long inC, long outC, long kernel = 1, long stride = 1, long padding = 0, long groups = 1) : base(nameof(ConvBlock))
     {
         layers = nn.Sequential(nn.Conv2d(inC, outC, kernel, stride: stride, padding: padding, groups: groups, bias: false),
-            nn.BatchNorm2d(outC), nn.PReLU(outC));
+            BatchNorm.TwoD(outC), new PReLU(outC));
         RegisterComponents();
     }
     public override Tensor forward(Tensor x) => layers.forward(x);
@@ -30,7 +31,7 @@ public sealed class LinearBlock : nn.Module<Tensor, Tensor>
 #pragma warning restore IDE1006
     public LinearBlock(long inC, long outC, long kernel = 1, long stride = 1, long padding = 0, long groups = 1) : base(nameof(LinearBlock))
     {
-        layers = nn.Sequential(nn.Conv2d(inC, outC, kernel, stride: stride, padding: padding, groups: groups, bias: false), nn.BatchNorm2d(outC));
+        layers = nn.Sequential(nn.Conv2d(inC, outC, kernel, stride: stride, padding: padding, groups: groups, bias: false), BatchNorm.TwoD(outC));
         RegisterComponents();
     }
     public override Tensor forward(Tensor x) => layers.forward(x);
@@ -56,7 +57,7 @@ public sealed class DepthWise : nn.Module<Tensor, Tensor>
     {
         if (!_residual) return layers.forward(x);
         using var scope = NewDisposeScope();
-        return (x + layers.forward(x)).MoveToOuterDisposeScope();
+        return x.add(layers.forward(x), Scalars.One).MoveToOuterDisposeScope();
     }
 }
 
@@ -86,7 +87,7 @@ public sealed class GDC : nn.Module<Tensor, Tensor>
             new LinearBlock(channels, channels, kernel: mapSize, groups: channels),
             nn.Flatten(),
             nn.Linear(channels, embeddingSize, hasBias: false),
-            nn.BatchNorm1d(embeddingSize));
+            BatchNorm.OneD(embeddingSize));
         RegisterComponents();
     }
     public override Tensor forward(Tensor x) => layers.forward(x);

@@ -2,10 +2,10 @@ using TorchSharp;
 
 namespace FaceBoost.Runtime;
 
-/// <summary>Scalars that stay reachable until disposed. An implicit double → Scalar temporary is referenced by
-/// nothing once its handle is passed to libtorch, so a GC finalizer can free it mid-op (seen as "toFloat: Expected
-/// false to be true" in an optimizer step); optimizers create their scalars here instead.</summary>
-internal sealed class KeptScalars : IDisposable
+/// <summary>Per-step Scalars that stay referenced until the holder is disposed: `using var k = new KeptScalars();`
+/// then `t.mul_(k[beta])`. For values that change per step (learning rates, bias corrections); constants live in
+/// <see cref="Scalars"/>.</summary>
+public sealed class KeptScalars : IDisposable
 {
     private readonly List<Scalar> _kept = [];
 
@@ -17,6 +17,14 @@ internal sealed class KeptScalars : IDisposable
             _kept.Add(s);
             return s;
         }
+    }
+
+    /// <summary>An integral Scalar (for integer tensors, or to keep an integer operand's exact old type).</summary>
+    public Scalar Int(long value)
+    {
+        var s = value.ToScalar();
+        _kept.Add(s);
+        return s;
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using FaceBoost.Imaging;
 using Microsoft.ML.OnnxRuntime;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
@@ -17,16 +18,20 @@ public static class FeatureExtractors
     public static Func<Tensor, Tensor> RandomConv(long seed = 20231014)
     {
         using var gen = new Generator((ulong)seed);
-        Tensor W(int o, int i) => (randn(new long[] { o, i, 3, 3 }, generator: gen) * Math.Sqrt(2.0 / (i * 9))).DetachFromDisposeScope();
+        Tensor W(int o, int i)
+        {
+            using var gain = Math.Sqrt(2.0 / (i * 9)).ToScalar();
+            return randn(new long[] { o, i, 3, 3 }, generator: gen).mul(gain).DetachFromDisposeScope();
+        }
         var w1 = W(32, 3); var w2 = W(64, 32); var w3 = W(64, 64);
         return images =>
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
             var x = nn.functional.interpolate(images.to(ScalarType.Float32), size: [32, 32], mode: InterpolationMode.Bilinear, align_corners: false);
-            var h1 = nn.functional.leaky_relu(nn.functional.conv2d(x, w1, padding: [1, 1]), 0.2);
-            var h2 = nn.functional.leaky_relu(nn.functional.conv2d(nn.functional.avg_pool2d(h1, 2), w2, padding: [1, 1]), 0.2);
-            var h3 = nn.functional.leaky_relu(nn.functional.conv2d(nn.functional.avg_pool2d(h2, 2), w3, padding: [1, 1]), 0.2);
+            var h1 = nn.functional.conv2d(x, w1, padding: [1, 1]).leaky_relu(Scalars.LeakySlope);
+            var h2 = nn.functional.conv2d(nn.functional.avg_pool2d(h1, 2), w2, padding: [1, 1]).leaky_relu(Scalars.LeakySlope);
+            var h3 = nn.functional.conv2d(nn.functional.avg_pool2d(h2, 2), w3, padding: [1, 1]).leaky_relu(Scalars.LeakySlope);
             var f = cat([h1.mean([2, 3]), nn.functional.adaptive_avg_pool2d(h3, [2, 2]).flatten(1)], 1);
             return f.MoveToOuterDisposeScope();
         };

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,8 @@ public static class FrechetDistance
         var f = features.detach().to(ScalarType.Float64).cpu();
         var mu = f.mean([0]);
         var c = f - mu;
-        var cov = c.t().matmul(c) / (f.shape[0] - 1);
+        using var count = (f.shape[0] - 1).ToScalar();
+        var cov = c.t().matmul(c).div(count);
         var d = (int)f.shape[1];
         var covArr = new double[d, d];
         var flat = cov.data<double>().ToArray();
@@ -35,22 +37,22 @@ public static class FrechetDistance
         var s1 = Sym(a.Covariance); var s2 = Sym(b.Covariance);
         var sqrt1 = SqrtPsd(s1);
         var m = sqrt1.matmul(s2).matmul(sqrt1);
-        m = (m + m.t()) / 2;
+        m = m.add(m.t(), Scalars.One).div(Scalars.Two);
         var (ev, _) = linalg.eigh(m);
-        var trSqrt = ev.clamp_min(0).sqrt().sum().ToDouble();
-        var diff = (mu1 - mu2).square().sum().ToDouble();
-        return diff + s1.trace().ToDouble() + s2.trace().ToDouble() - 2 * trSqrt;
+        var trSqrt = Scalars.ToDouble(ev.clamp_min(Scalars.Zero).sqrt().sum());
+        var diff = Scalars.ToDouble((mu1 - mu2).pow(Scalars.Two).sum());
+        return diff + Scalars.ToDouble(s1.trace()) + Scalars.ToDouble(s2.trace()) - 2 * trSqrt;
     }
 
     private static Tensor Sym(double[,] c)
     {
         var t = tensor(c);
-        return (t + t.t()) / 2;
+        return t.add(t.t(), Scalars.One).div(Scalars.Two);
     }
 
     private static Tensor SqrtPsd(Tensor s)
     {
         var (ev, v) = linalg.eigh(s);
-        return v.matmul(diag(ev.clamp_min(0).sqrt())).matmul(v.t());
+        return v.matmul(diag(ev.clamp_min(Scalars.Zero).sqrt())).matmul(v.t());
     }
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,7 +38,8 @@ public sealed class AdaptiveAugment
     public void Accumulate(Tensor realLogits)
     {
         using var s = realLogits.detach().sign();
-        _signSum += s.sum().ToDouble();
+        using var sum = s.sum();
+        _signSum += Scalars.ToDouble(sum);
         _signCount += s.numel();
     }
 
@@ -59,18 +61,23 @@ public sealed class AdaptiveAugment
     {
         if (p <= 0) return x;
         using var scope = NewDisposeScope();
+        using var k = new KeptScalars();
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
         var o = new TensorOpts(x.dtype, x.device);
-        Tensor Gate(Tensor value, Tensor identity) => where(rand(n, dtype: o.Type, device: o.Dev) < p, value, identity);
+        var sp = k[p];
+        Tensor Gate(Tensor value, Tensor identity) => where(rand(n, dtype: o.Type, device: o.Dev).lt(sp), value, identity);
+        Tensor SignedUnit() => rand(n, dtype: o.Type, device: o.Dev).mul(Scalars.Two).sub(Scalars.One);   // U(-1, 1)
+        Tensor PowerOfTwo(Tensor e) => pow(Scalars.TwoDouble, e);
         var one = ones(n, dtype: o.Type, device: o.Dev);
         var zero = zeros(n, dtype: o.Type, device: o.Dev);
+        Scalar sw = k.Int(w), sh = k.Int(h), eighth = k[0.125];
 
         // Geometry, as the inverse map output→input in normalised coordinates.
         var flip = Gate(-one, one);
-        var tx = Gate(((rand(n, dtype: o.Type, device: o.Dev) * 2 - 1) * 0.125 * w).round() * 2 / w, zero);
-        var ty = Gate(((rand(n, dtype: o.Type, device: o.Dev) * 2 - 1) * 0.125 * h).round() * 2 / h, zero);
-        var scale = Gate(pow(2.0, randn(n, dtype: o.Type, device: o.Dev) * 0.2), one);
-        var angle = Gate((rand(n, dtype: o.Type, device: o.Dev) * 2 - 1) * Math.PI, zero);
+        var tx = Gate(SignedUnit().mul(eighth).mul(sw).round().mul(Scalars.Two).div(sw), zero);
+        var ty = Gate(SignedUnit().mul(eighth).mul(sh).round().mul(Scalars.Two).div(sh), zero);
+        var scale = Gate(PowerOfTwo(randn(n, dtype: o.Type, device: o.Dev).mul(k[0.2])), one);
+        var angle = Gate(SignedUnit().mul(k[Math.PI]), zero);
         var cos = angle.cos() / scale; var sin = angle.sin() / scale;
         var theta = stack([
             stack([cos * flip, -sin, tx], 1),
@@ -79,10 +86,10 @@ public sealed class AdaptiveAugment
         x = BilinearReflect(x, grid);
 
         // Colour, around 0 (images are in [-1, 1]).
-        x = x + Gate(randn(n, dtype: o.Type, device: o.Dev) * 0.2, zero).reshape(n, 1, 1, 1);
-        x = x * Gate(pow(2.0, randn(n, dtype: o.Type, device: o.Dev) * 0.5), one).reshape(n, 1, 1, 1);
+        x = x.add(Gate(randn(n, dtype: o.Type, device: o.Dev).mul(k[0.2]), zero).reshape(n, 1, 1, 1), Scalars.One);
+        x = x * Gate(PowerOfTwo(randn(n, dtype: o.Type, device: o.Dev).mul(k[0.5])), one).reshape(n, 1, 1, 1);
         var luma = x.mean([1], keepdim: true);
-        x = luma + (x - luma) * Gate(pow(2.0, randn(n, dtype: o.Type, device: o.Dev)), one).reshape(n, 1, 1, 1);
+        x = luma.add((x - luma) * Gate(PowerOfTwo(randn(n, dtype: o.Type, device: o.Dev)), one).reshape(n, 1, 1, 1), Scalars.One);
         return x.MoveToOuterDisposeScope();
     }
 
@@ -92,25 +99,28 @@ public sealed class AdaptiveAugment
     public static Tensor BilinearReflect(Tensor x, Tensor grid)
     {
         using var scope = NewDisposeScope();
+        using var k = new KeptScalars();
         long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        Scalar sw = k.Int(w), sh = k.Int(h);
         var g = grid.detach();
-        var px = ((g.select(3, 0) + 1) * w - 1) / 2;        // N×H×W source pixel coordinates
-        var py = ((g.select(3, 1) + 1) * h - 1) / 2;
+        var px = g.select(3, 0).add(Scalars.One, Scalars.One).mul(sw).sub(Scalars.One).div(Scalars.Two);   // N×H×W source pixel coordinates
+        var py = g.select(3, 1).add(Scalars.One, Scalars.One).mul(sh).sub(Scalars.One).div(Scalars.Two);
         var x0 = px.floor(); var y0 = py.floor();
         var fx = (px - x0).unsqueeze(1); var fy = (py - y0).unsqueeze(1);
         Tensor Reflect(Tensor i, long size)
         {
-            var m = i.to(ScalarType.Int64).remainder(2 * size);
-            return where(m >= size, 2 * size - 1 - m, m);
+            var m = i.to(ScalarType.Int64).remainder(k.Int(2 * size));
+            return where(m.ge(k.Int(size)), m.neg().add(k.Int(2 * size - 1), Scalars.One), m);
         }
-        var ix0 = Reflect(x0, w); var ix1 = Reflect(x0 + 1, w);
-        var iy0 = Reflect(y0, h); var iy1 = Reflect(y0 + 1, h);
+        Tensor OneMinus(Tensor t) => t.neg().add(Scalars.One, Scalars.One);
+        var ix0 = Reflect(x0, w); var ix1 = Reflect(x0.add(Scalars.One, Scalars.One), w);
+        var iy0 = Reflect(y0, h); var iy1 = Reflect(y0.add(Scalars.One, Scalars.One), h);
         var flat = x.reshape(n, c, h * w);
         Tensor At(Tensor iy, Tensor ix) =>
-            flat.gather(2, (iy * w + ix).reshape(n, 1, h * w).expand(n, c, h * w)).reshape(n, c, h, w);
-        var top = At(iy0, ix0) * (1 - fx) + At(iy0, ix1) * fx;
-        var bottom = At(iy1, ix0) * (1 - fx) + At(iy1, ix1) * fx;
-        return (top * (1 - fy) + bottom * fy).MoveToOuterDisposeScope();
+            flat.gather(2, iy.mul(sw).add(ix, Scalars.One).reshape(n, 1, h * w).expand(n, c, h * w)).reshape(n, c, h, w);
+        var top = (At(iy0, ix0) * OneMinus(fx)).add(At(iy0, ix1) * fx, Scalars.One);
+        var bottom = (At(iy1, ix0) * OneMinus(fx)).add(At(iy1, ix1) * fx, Scalars.One);
+        return (top * OneMinus(fy)).add(bottom * fy, Scalars.One).MoveToOuterDisposeScope();
     }
 
     private readonly record struct TensorOpts(ScalarType Type, Device Dev);

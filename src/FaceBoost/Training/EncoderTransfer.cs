@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using FaceBoost.Nets;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -45,7 +46,9 @@ public sealed class EncoderTransfer : IBackboneInitializer
     {
         using var scope = NewDisposeScope();
         var resized = GeneratorInversion.ToSize(average.reshape(1, 3, average.shape[^2], average.shape[^1]), size);
-        var pixel01 = (resized + 1) / 2;
-        return ((pixel01 - normalization.Mean) / normalization.Std)[0].contiguous().MoveToOuterDisposeScope();
+        using var mean = normalization.Mean.ToScalar();
+        using var std = normalization.Std.ToScalar();
+        var pixel01 = resized.add(Scalars.One, Scalars.One).div(Scalars.Two);
+        return pixel01.sub(mean).div(std)[0].contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -44,8 +44,8 @@ public static class FolderInversion
                 using var scope = NewDisposeScope();
                 var images = faces.Images[TensorIndex.Slice(start, Math.Min(faces.Count, start + r.Batch))];
                 var (_, recon) = GeneratorInversion.Invert(encoder, g, images, ck.AverageImage, iterations);
-                recon = recon.clamp(-1, 1);
-                var l2 = (recon - images).pow(2).mean(new long[] { 1, 2, 3 });
+                recon = recon.clamp(Scalars.MinusOne, Scalars.One);
+                var l2 = (recon - images).pow(Scalars.Two).mean(new long[] { 1, 2, 3 });
                 var ssim = MsSsim.PerImage(recon, images);
                 var l2s = l2.data<float>().ToArray();
                 var ssims = ssim.data<float>().ToArray();

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using System.Text.Json.Nodes;
 using FaceBoost.Distributed;
 using FaceBoost.Nets.StyleGan;
@@ -209,7 +210,7 @@ public sealed class GanTrainer : IDisposable
                 var pb = Math.Max(1, b / _o.PlBatchShrink);
                 var ws = MapWithMixing(randn(pb, _o.Generator.ZDim), updateAverage: false);
                 var lengths = StyleGanLoss.PathLengths(G, ws, NoiseMode.Random);
-                Span<double> mean = [lengths.mean().ToDouble()];
+                Span<double> mean = [Scalars.ToDouble(lengths.mean())];
                 _run.MeanOverRanks(mean);
                 _plMean += (mean[0] - _plMean) * _o.PlDecay;
                 var penalty = StyleGanLoss.PathLengthPenalty(lengths, _plMean).mean();
@@ -228,8 +229,8 @@ public sealed class GanTrainer : IDisposable
             var realLogits = D.forward(Aug(real));
             var fakeLogits = D.forward(Aug(fake));
             Ada.Accumulate(realLogits);
-            _run.Stats.Report("score_real", realLogits.mean().ToDouble());
-            _run.Stats.Report("score_fake", fakeLogits.mean().ToDouble());
+            _run.Stats.Report("score_real", Scalars.ToDouble(realLogits.mean()));
+            _run.Stats.Report("score_fake", Scalars.ToDouble(fakeLogits.mean()));
             var loss = StyleGanLoss.DiscriminatorLogistic(realLogits, fakeLogits);
             return (loss, loss);
         });
@@ -269,7 +270,7 @@ public sealed class GanTrainer : IDisposable
         using (NewDisposeScope())
         {
             var (loss, logged) = compute();
-            Span<double> values = [logged.ToDouble(), loss.ToDouble()];
+            Span<double> values = [Scalars.ToDouble(logged), Scalars.ToDouble(loss)];
             _run.MeanOverRanks(values);
             var where = $"at step {State.Step} ({State.ImagesShown / 1000.0:F2} kimg)";
             _run.Stats.Report(stat, _run.CheckFinite(values[0], $"{what} {where}"));
@@ -284,9 +285,9 @@ public sealed class GanTrainer : IDisposable
     private Tensor MapWithMixing(Tensor z, bool updateAverage)
     {
         var ws = G.Mapping(z, updateAverage: updateAverage);
-        if (_o.StyleMixingProb > 0 && rand(1).ToDouble() < _o.StyleMixingProb)
+        if (_o.StyleMixingProb > 0 && Scalars.ToDouble(rand(1)) < _o.StyleMixingProb)
         {
-            var cutoff = (int)randint(1, G.NumWs, [1]).ToInt64();
+            var cutoff = (int)Scalars.ToInt64(randint(1, G.NumWs, [1]));
             var ws2 = G.Mapping(randn_like(z));
             ws = cat([ws.narrow(1, 0, cutoff), ws2.narrow(1, cutoff, G.NumWs - cutoff)], 1);
         }

@@ -13,7 +13,7 @@ public static class ParameterGroups
         var noDecay = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, m) in module.named_modules())
         {
-            if (m is BatchNorm1d or BatchNorm2d or BatchNorm3d or GroupNorm or LayerNorm)
+            if (m is Nets.BatchNorm or BatchNorm1d or BatchNorm2d or BatchNorm3d or GroupNorm or LayerNorm)
                 foreach (var (pname, _) in m.named_parameters(recurse: false))
                     noDecay.Add(string.IsNullOrEmpty(name) ? pname : $"{name}.{pname}");
         }

@@ -38,7 +38,7 @@ public sealed class RangerOptimizer(IReadOnlyList<NamedParameter> parameters, do
         {
             var r = Math.Sqrt((1 - beta2t) * (sma - 4) / (smaMax - 4) * (sma - 2) / sma * smaMax / (smaMax - 2));
             var stepSize = r / (1 - Math.Pow(beta1, Steps));
-            p.addcdiv_(m, v.sqrt().add_(k[eps]), value: k[-stepSize * LearningRate]);
+            p.addcdiv_(m, v.sqrt().add_(k[eps], Scalars.One), value: k[-stepSize * LearningRate]);
         }
         else
         {

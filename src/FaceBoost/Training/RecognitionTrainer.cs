@@ -251,7 +251,11 @@ public sealed class RecognitionTrainer
             var loss = lossFn.Compute(logits, labels);
             var lossValue = loss.item<float>();
             lossSum += lossValue;
-            if (float.IsFinite(lossValue)) (chunks == 1 ? loss : loss / chunks).backward();
+            if (float.IsFinite(lossValue))
+            {
+                using var chunkCount = chunks.ToScalar();
+                (chunks == 1 ? loss : loss.div(chunkCount)).backward();
+            }
             using (no_grad())
                 accSum += head.PlainLogits(embeddings.detach()).argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
         }
@@ -276,8 +280,8 @@ public sealed class RecognitionTrainer
         {
             var g = p.Parameter.grad;
             if (g is null || !p.Parameter.requires_grad) continue;
-            var s = g.pow(2).sum();
-            sum = sum is null ? s : sum + s;
+            var s = g.pow(Scalars.Two).sum();
+            sum = sum is null ? s : sum.add(s, Scalars.One);
         }
         return sum is null ? 0 : Math.Sqrt(sum.item<float>());
     }
@@ -291,8 +295,9 @@ public sealed class RecognitionTrainer
     private static void ScaleGradients(IReadOnlyList<NamedParameter> ps, double factor)
     {
         using var noGrad = no_grad();
+        using var f = factor.ToScalar();
         foreach (var p in ps)
-            if (p.Parameter.grad is { } g && p.Parameter.requires_grad) g.mul_(factor);
+            if (p.Parameter.grad is { } g && p.Parameter.requires_grad) g.mul_(f);
     }
 
     private static Tensor LoadAverageImage(string? path, int size, (float Mean, float Std) norm)
@@ -304,6 +309,8 @@ public sealed class RecognitionTrainer
         var t = tensor(img.Pixels, [1, 3, img.Height, img.Width]);
         if (img.Width != size || img.Height != size)
             t = nn.functional.interpolate(t, [size, size], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-        return ((t[0] - norm.Mean) / norm.Std).MoveToOuterDisposeScope();
+        using var mean = norm.Mean.ToScalar();
+        using var std = norm.Std.ToScalar();
+        return t[0].sub(mean).div(std).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using FaceBoost.Nets.StyleGan;
@@ -9,11 +10,22 @@ namespace FaceBoost.Training;
 public static class StyleGanLoss
 {
     /// <summary>G: softplus(−D(G(z))), mean over the batch.</summary>
-    public static Tensor GeneratorLogistic(Tensor fakeLogits) => nn.functional.softplus(-fakeLogits).mean();
+    public static Tensor GeneratorLogistic(Tensor fakeLogits)
+    {
+        using var scope = NewDisposeScope();
+        return Softplus(fakeLogits.neg()).mean().MoveToOuterDisposeScope();
+    }
 
     /// <summary>D: softplus(D(G(z))) + softplus(−D(x)), means over the batch.</summary>
-    public static Tensor DiscriminatorLogistic(Tensor realLogits, Tensor fakeLogits) =>
-        nn.functional.softplus(fakeLogits).mean() + nn.functional.softplus(-realLogits).mean();
+    public static Tensor DiscriminatorLogistic(Tensor realLogits, Tensor fakeLogits)
+    {
+        using var scope = NewDisposeScope();
+        return Softplus(fakeLogits).mean().add(Softplus(realLogits.neg()).mean(), Scalars.One).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>softplus(x) = log(1 + eˣ) as −log σ(−x): stable for any x, and free of the Scalars that
+    /// TorchSharp's softplus(beta, threshold) creates.</summary>
+    private static Tensor Softplus(Tensor x) => nn.functional.logsigmoid(x.neg()).neg();
 
     /// <summary>Per-sample R1 penalty ‖∇ₓ D(aug(x))‖² (N), with the graph kept so it can be back-propagated
     /// into D (double backprop). Also returns the logits.</summary>
@@ -23,7 +35,7 @@ public static class StyleGanLoss
         var x = reals.detach().requires_grad_(true);
         var logits = d.forward(augment is null ? x : augment(x));
         var grads = torch.autograd.grad([logits.sum()], [x], retain_graph: true, create_graph: true)[0];
-        var penalty = grads.square().sum([1, 2, 3]);
+        var penalty = grads.pow(Scalars.Two).sum([1, 2, 3]);
         return (penalty.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
     }
 
@@ -34,11 +46,17 @@ public static class StyleGanLoss
     {
         using var scope = NewDisposeScope();
         var img = g.Synthesis(ws, noise);
-        y ??= randn_like(img) / Math.Sqrt(img.shape[2] * img.shape[3]);
+        using var pixels = Math.Sqrt(img.shape[2] * img.shape[3]).ToScalar();
+        y ??= randn_like(img).div(pixels);
         var grads = torch.autograd.grad([(img * y).sum()], [ws], retain_graph: true, create_graph: true)[0];
-        return grads.square().sum([2]).mean([1]).sqrt().MoveToOuterDisposeScope();
+        return grads.pow(Scalars.Two).sum([2]).mean([1]).sqrt().MoveToOuterDisposeScope();
     }
 
     /// <summary>(‖Jᵀy‖ − a)², with a the running mean of path lengths.</summary>
-    public static Tensor PathLengthPenalty(Tensor lengths, double plMean) => (lengths - plMean).square();
+    public static Tensor PathLengthPenalty(Tensor lengths, double plMean)
+    {
+        using var scope = NewDisposeScope();
+        using var mean = plMean.ToScalar();
+        return lengths.sub(mean).pow(Scalars.Two).MoveToOuterDisposeScope();
+    }
 }

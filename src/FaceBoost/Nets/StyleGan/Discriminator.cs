@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -60,8 +61,8 @@ public sealed class StyleDiscriminator : nn.Module<Tensor, Tensor>
         var f = channels;
         var y = x.reshape(g, -1, f, c / f, h, w);
         y = y - y.mean([0]);
-        y = y.square().mean([0]);
-        y = (y + 1e-8).sqrt();
+        y = y.pow(Scalars.Two).mean([0]);
+        y = y.add(Scalars.Epsilon8, Scalars.One).sqrt();
         y = y.mean([2, 3, 4]);                // n/g × F
         y = y.reshape(-1, f, 1, 1).repeat(g, 1, h, w);
         return cat([x, y], 1).MoveToOuterDisposeScope();
@@ -96,7 +97,7 @@ public sealed class DiscriminatorBlock : nn.Module<Tensor, Tensor>
         if (fromrgb is not null) x = fromrgb.forward(x);
         var y = skip.forward(x);
         x = conv1.forward(conv0.forward(x));
-        return (x + y).MoveToOuterDisposeScope();
+        return x.add(y, Scalars.One).MoveToOuterDisposeScope();
     }
 }
 

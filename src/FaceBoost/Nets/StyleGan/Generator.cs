@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using Parameter = TorchSharp.Modules.Parameter;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -192,7 +193,7 @@ public sealed class SynthesisBlock : nn.Module<Tensor, Tensor>
             x = conv1.Forward(x, ws.select(1, k++), noise);
         }
         var y = torgb.Forward(x, ws.select(1, k));
-        img = img is null ? y : Resampling.Upsample2x(img) + y;
+        img = img is null ? y : Resampling.Upsample2x(img).add(y, Scalars.One);
         return (x.MoveToOuterDisposeScope(), img.MoveToOuterDisposeScope());
     }
 }
@@ -232,10 +233,10 @@ public sealed class SynthesisLayer : nn.Module<Tensor, Tensor>
         if (_up) x = Resampling.Upsample2x(x);
         var y = ModulatedConv.Apply(x, weight, styles, demodulate: true, padding: 1);
         if (noise == NoiseMode.Random)
-            y = y + randn(y.shape[0], 1, _resolution, _resolution, dtype: y.dtype, device: y.device) * noise_strength;
+            y = y.add(randn(y.shape[0], 1, _resolution, _resolution, dtype: y.dtype, device: y.device).mul(noise_strength), Scalars.One);
         else if (noise == NoiseMode.Const)
-            y = y + noise_const * noise_strength;
-        y = nn.functional.leaky_relu(y + bias.reshape(1, -1, 1, 1), 0.2) * Math.Sqrt(2);
+            y = y.add(noise_const.mul(noise_strength), Scalars.One);
+        y = y.add(bias.reshape(1, -1, 1, 1), Scalars.One).leaky_relu(Scalars.LeakySlope).mul(Scalars.Sqrt2);
         return y.MoveToOuterDisposeScope();
     }
 }
@@ -263,8 +264,9 @@ public sealed class ToRgbLayer : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor x, Tensor w)
     {
         using var scope = NewDisposeScope();
-        var styles = affine.forward(w) * _weightGain;
+        using var weightGain = _weightGain.ToScalar();
+        var styles = affine.forward(w).mul(weightGain);
         var y = ModulatedConv.Apply(x, weight, styles, demodulate: false, padding: 0);
-        return (y + bias.reshape(1, -1, 1, 1)).MoveToOuterDisposeScope();
+        return y.add(bias.reshape(1, -1, 1, 1), Scalars.One).MoveToOuterDisposeScope();
     }
 }

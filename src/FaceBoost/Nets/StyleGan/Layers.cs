@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using Parameter = TorchSharp.Modules.Parameter;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,10 +34,15 @@ public sealed class Conv2dLayer : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         if (_down) x = Resampling.Downsample2x(x);
-        var y = nn.functional.conv2d(x, weight * _weightGain, bias, padding: [_padding, _padding]);
+        using var weightGain = _weightGain.ToScalar();
+        var y = nn.functional.conv2d(x, weight.mul(weightGain), bias, padding: [_padding, _padding]);
         var g = _gain * (_lrelu ? Math.Sqrt(2) : 1);
-        if (_lrelu) y = nn.functional.leaky_relu(y, 0.2);
-        if (g != 1) y = y * g;
+        if (_lrelu) y = y.leaky_relu(Scalars.LeakySlope);
+        if (g != 1)
+        {
+            using var gain = g.ToScalar();
+            y = y.mul(gain);
+        }
         return y.MoveToOuterDisposeScope();
     }
 }
@@ -53,11 +59,13 @@ public sealed class FullyConnectedLayer : nn.Module<Tensor, Tensor>
     public FullyConnectedLayer(string name, long inFeatures, long outFeatures, bool lrelu = false,
         float biasInit = 0, float lrMultiplier = 1, bool useBias = true) : base(name)
     {
-        weight = new Parameter(randn(outFeatures, inFeatures) / lrMultiplier);
+        using var lrMul = lrMultiplier.ToScalar();
+        using var biasValue = biasInit.ToScalar();
+        weight = new Parameter(randn(outFeatures, inFeatures).div(lrMul));
         register_parameter("weight", weight);
         if (useBias)
         {
-            bias = new Parameter(full(outFeatures, biasInit));
+            bias = new Parameter(full(outFeatures, biasValue));
             register_parameter("bias", bias);
         }
         _weightGain = lrMultiplier / Math.Sqrt(inFeatures);
@@ -68,8 +76,10 @@ public sealed class FullyConnectedLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.linear(x, weight * _weightGain, bias is null ? null : bias * _biasGain);
-        if (_lrelu) y = nn.functional.leaky_relu(y, 0.2) * Math.Sqrt(2);
+        using var weightGain = _weightGain.ToScalar();
+        using var biasGain = _biasGain.ToScalar();
+        var y = nn.functional.linear(x, weight.mul(weightGain), bias?.mul(biasGain));
+        if (_lrelu) y = y.leaky_relu(Scalars.LeakySlope).mul(Scalars.Sqrt2);
         return y.MoveToOuterDisposeScope();
     }
 }
@@ -91,7 +101,7 @@ public static class ModulatedConv
         var w = weight.unsqueeze(0) * styles.reshape(n, 1, i, 1, 1);       // N O I k k
         if (demodulate)
         {
-            var d = (w.square().sum([2, 3, 4]) + 1e-8).rsqrt();            // N O
+            var d = w.pow(Scalars.Two).sum([2, 3, 4]).add(Scalars.Epsilon8, Scalars.One).rsqrt();            // N O
             w = w * d.reshape(n, o, 1, 1, 1);
         }
         var y = nn.functional.conv2d(x.reshape(1, n * i, h, wd), w.reshape(n * o, i, kh, kw),
@@ -123,7 +133,8 @@ public static class Resampling
     {
         var len = xp.shape[dim] - 2;
         Tensor Take(int offset) => xp.narrow(dim, offset, len - 1).unfold(dim, 1, 2).squeeze(-1);
-        return (Take(0) + Take(1) * 3 + Take(2) * 3 + Take(3)) / 8;
+        return Take(0).add(Take(1).mul(Scalars.Three), Scalars.One).add(Take(2).mul(Scalars.Three), Scalars.One)
+            .add(Take(3), Scalars.One).div(Scalars.Eight);
     }
 }
 

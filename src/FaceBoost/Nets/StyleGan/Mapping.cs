@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,7 +36,7 @@ public sealed class MappingNetwork : nn.Module<Tensor, Tensor>
         if (z.dim() != 2 || z.shape[1] != _o.ZDim)
             throw new ArgumentException($"mapping expects z of shape N×{_o.ZDim}, got {string.Join('×', z.shape)}");
         using var scope = NewDisposeScope();
-        var x = z * (z.square().mean([1], keepdim: true) + 1e-8).rsqrt();
+        var x = z * z.pow(Scalars.Two).mean([1], keepdim: true).add(Scalars.Epsilon8, Scalars.One).rsqrt();
         foreach (var fc in _layers) x = fc.forward(x);
         if (updateAverage)
             using (no_grad()) w_avg.copy_(x.detach().mean([0]).lerp(w_avg, _o.WAverageBeta));
