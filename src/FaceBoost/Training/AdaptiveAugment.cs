@@ -67,7 +67,7 @@ public sealed class AdaptiveAugment
         var sp = k[p];
         Tensor Gate(Tensor value, Tensor identity) => where(rand(n, dtype: o.Type, device: o.Dev).lt(sp), value, identity);
         Tensor SignedUnit() => rand(n, dtype: o.Type, device: o.Dev).mul(Scalars.Two).sub(Scalars.One);   // U(-1, 1)
-        Tensor PowerOfTwo(Tensor e) => pow(Scalars.TwoDouble, e);
+        Tensor PowerOfTwo(Tensor e) => exp2(e);
         var one = ones(n, dtype: o.Type, device: o.Dev);
         var zero = zeros(n, dtype: o.Type, device: o.Dev);
         Scalar sw = k.Int(w), sh = k.Int(h), eighth = k[0.125];
