@@ -127,7 +127,7 @@ public sealed class InteropBench : IBenchmark
         Log($"- import `backbone.pth` ({new FileInfo(pth).Length / 1e6:F0} MB): {report.Describe()} in {sw.Elapsed.TotalSeconds:F1} s");
         model.eval();
 
-        var faces = Enumerable.Range(1, 8).Select(i => ImageEncoding.Resize(ImageDecoder.Decode(Path.Combine(orl, $"s{i}", "1.pgm")), 112, 112)).ToList();
+        var faces = Enumerable.Range(1, 8).Select(i => ImageOps.Resize(ImageDecoder.Decode(Path.Combine(orl, $"s{i}", "1.pgm")), 112, 112)).ToList();
         using var x = stack(faces.Select(f => tensor(f.Pixels, [3, 112, 112])).ToArray()).mul_(Scalars.Two).sub_(Scalars.One);
         float[] Ours() { using var _ = no_grad(); using var e = model.forward(x); return e.data<float>().ToArray(); }
         float[] Theirs(string weights)

@@ -1,3 +1,4 @@
+using FaceBoost.Imaging;
 using System.CommandLine;
 using FaceBoost.Data;
 using Spectre.Console;

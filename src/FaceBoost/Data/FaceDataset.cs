@@ -1,3 +1,4 @@
+using FaceBoost.Imaging;
 using System.Collections.Frozen;
 
 namespace FaceBoost.Data;

@@ -55,7 +55,7 @@ public sealed class EmbeddingExtractor(IFaceEmbedder embedder, ExtractionOptions
             {
                 var inputs = new List<RgbImage>(ok.Length * 2);
                 foreach (var i in ok) inputs.Add(faces[i]!);
-                if (_options.FlipSum) foreach (var i in ok) inputs.Add(FaceResampler.FlipHorizontal(faces[i]!));
+                if (_options.FlipSum) foreach (var i in ok) inputs.Add(ImageOps.FlipHorizontal(faces[i]!));
                 var sw = System.Diagnostics.Stopwatch.StartNew();
                 var emb = embedder.Embed(inputs);
                 EmbedSeconds += sw.Elapsed.TotalSeconds;

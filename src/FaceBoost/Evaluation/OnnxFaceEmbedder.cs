@@ -90,7 +90,7 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
             for (int i = 0; i < n; i++)
             {
                 var face = faces[start + i] ?? throw new ArgumentException($"face {start + i} is null", nameof(faces));
-                if (face.Width != s || face.Height != s) face = FaceResampler.Resize(face, s, s);
+                if (face.Width != s || face.Height != s) face = ImageOps.Resize(face, s, s);
                 Fill(face, input.AsSpan(i * 3 * plane, 3 * plane));
             }
             long[] shape = Layout == TensorLayout.Nchw ? [rows, 3, s, s] : [rows, s, s, 3];

@@ -107,7 +107,7 @@ public sealed class TrainingVerifier : IDisposable
             int n = Math.Min(batch, set.ImageCount - start);
             var faces = new Imaging.RgbImage[n];
             Parallel.For(0, n, i => faces[i] = FacePreprocessor.Apply(set.LoadImage(start + i), _o.Preprocess, size));
-            var inputs = _o.Flip ? [.. faces, .. faces.Select(FaceResampler.FlipHorizontal)] : faces.ToList();
+            var inputs = _o.Flip ? [.. faces, .. faces.Select(Imaging.ImageOps.FlipHorizontal)] : faces.ToList();
             var e = embedder.Embed(inputs);
             for (int i = 0; i < n; i++)
             {

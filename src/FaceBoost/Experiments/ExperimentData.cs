@@ -1,3 +1,4 @@
+using FaceBoost.Imaging;
 using FaceBoost.Data;
 using FaceBoost.Evaluation;
 

@@ -1,13 +1,10 @@
+using FaceBoost.Imaging;
+
 namespace FaceBoost.Faces;
 
 /// <summary>Builds the work list of <see cref="FacePreparer"/> from an image tree or a list file.</summary>
 public static class PrepareInputs
 {
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
-        { ".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".pgm", ".ppm", ".pnm" };
-
-    public static bool IsImageFile(string path) => ImageExtensions.Contains(Path.GetExtension(path));
-
     /// <summary>Every image below <paramref name="root"/>, keeping its relative path: a labeled tree
     /// root/&lt;identity&gt;/&lt;img&gt; stays labeled, a flat folder stays flat. Files under
     /// <paramref name="exclude"/> (the output, when it sits inside the input) are ignored.</summary>
@@ -15,11 +12,10 @@ public static class PrepareInputs
     {
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"input folder not found: {root}");
         var full = Path.GetFullPath(root);
-        var excl = exclude is null ? null : Path.GetFullPath(exclude).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        return Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
-            .Where(IsImageFile)
-            .Where(f => excl is null || !f.StartsWith(excl, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
+        var excl = exclude is null ? null : Path.GetRelativePath(full, Path.GetFullPath(exclude)).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        Func<string, bool>? inOutput = excl is null ? null
+            : excl == "." + Path.DirectorySeparatorChar ? _ => true : rel => rel.StartsWith(excl, StringComparison.Ordinal);
+        return ImageFiles.List(full, inOutput)
             .Select(f => new PrepareItem(f, StemOf(Path.GetRelativePath(full, f))))
             .ToList();
     }

@@ -30,8 +30,8 @@ public static class ImageDecoder
     /// the size its transform resizes to, which makes large photos several times cheaper to decode.</param>
     public static RgbImage Decode(string path, int minShorterSide = 0)
     {
-        // An image inside an insightface/MXNet train.rec, addressed as rec://<file>#<key> (see Interop.RecordImagePath).
-        if (Interop.RecordImagePath.IsRecordPath(path)) return Interop.RecordImagePath.Decode(path);
+        // An image inside a container (e.g. an insightface train.rec, rec://<file>#<key>) registered as a store.
+        if (ImageStores.Find(path) is { } store) return Decode(store.ReadBytes(path), path);
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

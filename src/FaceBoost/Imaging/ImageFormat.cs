@@ -16,4 +16,14 @@ public static class ImageFormatSniffer
         if (h.Length >= 2 && h[0] == (byte)'P' && h[1] is (byte)'2' or (byte)'3' or (byte)'5' or (byte)'6') return ImageFormat.Pnm;
         return ImageFormat.Unknown;
     }
+
+    public static bool IsJpeg(ReadOnlySpan<byte> bytes) => Sniff(bytes[..Math.Min(16, bytes.Length)]) == ImageFormat.Jpeg;
+
+    /// <summary>".jpg", ".png", or ".img" for anything else, to name exported encoded images.</summary>
+    public static string FileExtension(ReadOnlySpan<byte> bytes) => Sniff(bytes[..Math.Min(16, bytes.Length)]) switch
+    {
+        ImageFormat.Jpeg => ".jpg",
+        ImageFormat.Png => ".png",
+        _ => ".img",
+    };
 }

@@ -83,6 +83,21 @@ public static class ImageOps
         return Crop(src, (src.Width - width) / 2, (src.Height - height) / 2, width, height);
     }
 
+    /// <summary>Centres the image on a square canvas of its longer side, filled with <paramref name="fill"/>.</summary>
+    public static RgbImage PadToSquare(RgbImage src, float fill = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(src);
+        int side = Math.Max(src.Width, src.Height);
+        if (src.Width == side && src.Height == side) return src;
+        var dst = new RgbImage(side, side);
+        Array.Fill(dst.Pixels, fill);
+        int x0 = (side - src.Width) / 2, y0 = (side - src.Height) / 2;
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < src.Height; y++)
+                Array.Copy(src.Pixels, c * src.PlaneSize + y * src.Width, dst.Pixels, c * dst.PlaneSize + (y0 + y) * side + x0, src.Width);
+        return dst;
+    }
+
     /// <summary>Mirrors left↔right.</summary>
     public static RgbImage FlipHorizontal(RgbImage src)
     {

@@ -79,8 +79,8 @@ public sealed class BinVerificationSet
         var raw = File.Exists(path) ? File.ReadAllBytes(path) : throw new ImageDecodeException(path, "file not found");
         var img = ImageDecoder.Decode(raw, path);
         bool sizeOk = size is null || (img.Width == size && img.Height == size);
-        if (ImageEncoding.IsJpeg(raw) && sizeOk) return raw;
-        return ImageEncoding.Encode(size is int s ? ImageEncoding.Resize(img, s, s) : img, png: false, q);
+        if (ImageFormatSniffer.IsJpeg(raw) && sizeOk) return raw;
+        return ImageWriter.Encode(size is int s ? ImageOps.Resize(img, s, s) : img, png: false, q);
     }
 
     /// <summary>The set as <see cref="VerificationPair"/>s for <c>VerificationEvaluator</c> (standard 10-fold
@@ -99,7 +99,7 @@ public sealed class BinVerificationSet
         var names = new string[Images.Count];
         for (int i = 0; i < Images.Count; i++)
         {
-            var ext = ImageEncoding.IsJpeg(Images[i]) ? ".jpg" : Images[i].Length > 4 && Images[i][0] == 0x89 && Images[i][1] == (byte)'P' ? ".png" : ".img";
+            var ext = ImageFormatSniffer.FileExtension(Images[i]);
             names[i] = Path.Combine("images", i.ToString("D6", CultureInfo.InvariantCulture) + ext);
             File.WriteAllBytes(Path.Combine(outputDir, names[i]), Images[i]);
         }

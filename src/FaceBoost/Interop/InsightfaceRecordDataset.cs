@@ -130,7 +130,7 @@ public sealed class InsightfaceRecordDataset : IDisposable
         for (int i = 0; i < Count; i++)
         {
             var bytes = ReadImageBytes(i);
-            var ext = ImageEncoding.IsJpeg(bytes) ? ".jpg" : bytes.Length > 4 && bytes[0] == 0x89 && bytes[1] == (byte)'P' ? ".png" : ".img";
+            var ext = ImageFormatSniffer.FileExtension(bytes);
             var dir = System.IO.Path.Combine(outputDir, _labels[i].ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
             System.IO.Directory.CreateDirectory(dir);
             File.WriteAllBytes(System.IO.Path.Combine(dir, _imageKeys[i] + ext), bytes);

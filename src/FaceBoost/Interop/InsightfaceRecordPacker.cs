@@ -21,13 +21,10 @@ public static class InsightfaceRecordPacker
         // One folder per identity, as insightface's image-folder layout; ordinal order gives stable labels.
         var dirs = System.IO.Directory.GetDirectories(root).OrderBy(d => d, StringComparer.Ordinal).ToList();
         var items = new List<PackItem>();
-        string[] exts = [".jpg", ".jpeg", ".png", ".bmp", ".pgm", ".ppm", ".webp", ".gif"];
         int label = 0;
         foreach (var d in dirs)
         {
-            var files = System.IO.Directory.GetFiles(d)
-                .Where(f => exts.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .OrderBy(f => f, StringComparer.Ordinal).ToList();
+            var files = ImageFiles.List(d, recursive: false);
             if (files.Count == 0) continue;
             items.AddRange(files.Select(f => new PackItem(f, label)));
             label++;
@@ -100,8 +97,8 @@ public static class InsightfaceRecordPacker
         var img = ImageDecoder.Decode(raw, path); // also validates JPEGs stored as-is
         width ??= img.Width;
         height ??= img.Height;
-        if (!o.Png && ImageEncoding.IsJpeg(raw) && img.Width == width && img.Height == height)
+        if (!o.Png && ImageFormatSniffer.IsJpeg(raw) && img.Width == width && img.Height == height)
             return raw;
-        return ImageEncoding.Encode(ImageEncoding.Resize(img, width.Value, height.Value), o.Png, o.JpegQuality);
+        return ImageWriter.Encode(ImageOps.Resize(img, width.Value, height.Value), o.Png, o.JpegQuality);
     }
 }

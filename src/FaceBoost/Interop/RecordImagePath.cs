@@ -5,15 +5,20 @@ using FaceBoost.Imaging;
 namespace FaceBoost.Interop;
 
 /// <summary>Addresses one image inside a `.rec` as a path string, `rec://&lt;absolute .rec path&gt;#&lt;key&gt;`, so that
-/// records can stand wherever the data layer stores image paths (FaceSample.Path): <see cref="ImageDecoder.Decode(string)"/>
-/// recognises the scheme, so FaceLoader, DatasetValidator and eval read them like files. Readers are opened once per file and shared (reads are thread-safe).</summary>
+/// records can stand wherever the data layer stores image paths (FaceSample.Path). <see cref="Format"/> registers the
+/// scheme with <see cref="ImageStores"/>, so <see cref="ImageDecoder.Decode(string, int)"/>, FaceLoader, DatasetValidator
+/// and eval read them like files. Readers are opened once per file and shared (reads are thread-safe).</summary>
 public static class RecordImagePath
 {
     public const string Scheme = "rec://";
     private static readonly ConcurrentDictionary<string, Lazy<RecordIoReader>> Readers = new(StringComparer.Ordinal);
+    private static readonly IImageStore Store = new RecordStore();
 
-    public static string Format(string recPath, long key) =>
-        Scheme + Path.GetFullPath(recPath) + "#" + key.ToString(CultureInfo.InvariantCulture);
+    public static string Format(string recPath, long key)
+    {
+        ImageStores.Register(Store);
+        return Scheme + Path.GetFullPath(recPath) + "#" + key.ToString(CultureInfo.InvariantCulture);
+    }
 
     public static bool IsRecordPath(string path) => path.StartsWith(Scheme, StringComparison.Ordinal);
 
@@ -40,4 +45,10 @@ public static class RecordImagePath
 
     /// <summary>Decodes a rec:// address.</summary>
     public static RgbImage Decode(string path) => ImageDecoder.Decode(ReadBytes(path), path);
+
+    private sealed class RecordStore : IImageStore
+    {
+        public string Scheme => RecordImagePath.Scheme;
+        public byte[] ReadBytes(string path) => RecordImagePath.ReadBytes(path);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class CheckpointEmbedder : IFaceEmbedder
             for (var i = 0; i < n; i++)
             {
                 var f = faces[start + i];
-                if (f.Width != s || f.Height != s) f = FaceResampler.Resize(f, s, s);
+                if (f.Width != s || f.Height != s) f = ImageOps.Resize(f, s, s);
                 var off = i * 3 * s * s;
                 for (var k = 0; k < f.Pixels.Length; k++) buffer[off + k] = (f.Pixels[k] - mean) / std;
             }

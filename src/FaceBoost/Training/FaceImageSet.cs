@@ -9,7 +9,6 @@ namespace FaceBoost.Training;
 /// GAN-sized sets (thousands of 32–128 px images) fit easily; corrupt files are reported and skipped.</summary>
 public sealed class FaceImageSet : IDisposable
 {
-    private static readonly string[] Extensions = [".pgm", ".ppm", ".pnm", ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"];
     private readonly Dictionary<long, int[]> _perms = new();
 
     public Tensor Images { get; }
@@ -25,7 +24,7 @@ public sealed class FaceImageSet : IDisposable
     }
 
     /// <summary>Each source is a folder (searched recursively), an image file, or a text file listing image paths.
-    /// Files named *_Ambient.* (Yale B) are ignored.</summary>
+    /// Yale B's ambient-light frames (<see cref="ImageFiles.YaleAmbientFrames"/>) are left out.</summary>
     public static FaceImageSet Load(IEnumerable<string> sources, int resolution, int seed = 0, bool mirror = true,
         int maxImages = int.MaxValue, IProgress<(int Done, int Total)>? progress = null)
     {
@@ -56,16 +55,15 @@ public sealed class FaceImageSet : IDisposable
         {
             IEnumerable<string> found;
             if (Directory.Exists(s))
-                found = Directory.EnumerateFiles(s, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
-            else if (File.Exists(s) && Extensions.Contains(Path.GetExtension(s).ToLowerInvariant()))
+                found = ImageFiles.List(s, ImageFiles.YaleAmbientFrames);
+            else if (File.Exists(s) && ImageFiles.HasImageExtension(s))
                 found = [s];
             else if (File.Exists(s))
                 found = File.ReadAllLines(s).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
                     .Select(l => Path.IsPathRooted(l) ? l : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(s))!, l));
             else throw new FileNotFoundException($"image source {s} is neither a folder, an image nor a list file", s);
             foreach (var f in found)
-                if (Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) &&
-                    !Path.GetFileNameWithoutExtension(f).EndsWith("_Ambient", StringComparison.OrdinalIgnoreCase))
+                if (ImageFiles.HasImageExtension(f) && !ImageFiles.YaleAmbientFrames(Path.GetFileName(f)))
                     yield return f;
         }
     }

@@ -8,8 +8,6 @@ namespace FaceBoost.Training;
 /// and for `faceboost invert`; unreadable files are reported and skipped.</summary>
 public sealed class FaceTensorSet : IDisposable
 {
-    private static readonly string[] Extensions = [".pgm", ".ppm", ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"];
-
     public Tensor Images { get; }
     public IReadOnlyList<string> Files { get; }
     public IReadOnlyList<(string File, string Reason)> Skipped { get; }
@@ -20,14 +18,11 @@ public sealed class FaceTensorSet : IDisposable
         Images = images; Files = files; Skipped = skipped;
     }
 
-    /// <summary>All image files under <paramref name="folder"/> (recursive, sorted), at most <paramref name="maxImages"/> (0 = all).</summary>
+    /// <summary>All image files under <paramref name="folder"/> (recursive, sorted, without Yale B's ambient-light
+    /// frames), at most <paramref name="maxImages"/> (0 = all).</summary>
     public static IReadOnlyList<string> ListImages(string folder, int maxImages = 0)
     {
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"image folder not found: {folder}");
-        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            .Where(f => !Path.GetFileName(f).Contains("_Ambient", StringComparison.Ordinal)) // Yale B ambient-light frames
-            .OrderBy(f => f, StringComparer.Ordinal).ToList();
+        var files = ImageFiles.List(folder, ImageFiles.YaleAmbientFrames);
         return maxImages > 0 ? files.Take(maxImages).ToList() : files;
     }
 

@@ -117,8 +117,8 @@ public sealed class FormatFuzzTests(ITestOutputHelper output) : IDisposable
 
         var face = FaceLike(48, 40);
         var small = FaceLike(16, 16);
-        var jpegs = new[] { ImageEncoding.Encode(face, png: false, 90), ImageEncoding.Encode(small, png: false, 60) };
-        var pngs = new[] { ImageEncoding.Encode(face, png: true), ImageEncoding.Encode(small, png: true) };
+        var jpegs = new[] { FaceBoost.Imaging.ImageWriter.Encode(face, png: false, 90), FaceBoost.Imaging.ImageWriter.Encode(small, png: false, 60) };
+        var pngs = new[] { FaceBoost.Imaging.ImageWriter.Encode(face, png: true), FaceBoost.Imaging.ImageWriter.Encode(small, png: true) };
 
         string FileFor(string name, byte[] bytes) { var p = Path.Combine(_dir, name); File.WriteAllBytes(p, bytes); return p; }
 

@@ -91,7 +91,7 @@ public sealed class HostileFileTests(ITestOutputHelper output)
     [Fact]
     public void The_pixel_cap_is_configurable_and_checked_from_the_header()
     {
-        var png = ImageEncoding.Encode(new RgbImage(64, 48), png: true);
+        var png = FaceBoost.Imaging.ImageWriter.Encode(new RgbImage(64, 48), png: true);
         long previous = ImageDecoder.MaxPixels;
         try
         {

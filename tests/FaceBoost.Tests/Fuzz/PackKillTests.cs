@@ -22,7 +22,7 @@ public sealed class PackKillTests(ITestOutputHelper output)
             {
                 var img = new RgbImage(48, 48);
                 for (int i = 0; i < img.Pixels.Length; i++) img.Pixels[i] = (float)rng.NextDouble();
-                File.WriteAllBytes(Path.Combine(dir, $"{k:000}.png"), ImageEncoding.Encode(img, png: true));
+                File.WriteAllBytes(Path.Combine(dir, $"{k:000}.png"), FaceBoost.Imaging.ImageWriter.Encode(img, png: true));
             }
         }
     }

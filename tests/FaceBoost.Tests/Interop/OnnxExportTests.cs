@@ -28,7 +28,7 @@ public sealed class OnnxExportTests : IDisposable
         var orl = SharedData.Require("data", "orl");
         TorchRuntime.Initialize(2);
         var faces = Enumerable.Range(1, 12)
-            .Select(i => ImageEncoding.Resize(ImageDecoder.Decode(Path.Combine(orl, $"s{i}", $"{i % 10 + 1}.pgm")), 112, 112))
+            .Select(i => ImageOps.Resize(ImageDecoder.Decode(Path.Combine(orl, $"s{i}", $"{i % 10 + 1}.pgm")), 112, 112))
             .ToList();
         using var batch = stack(faces.Select(f => tensor(f.Pixels, [3, 112, 112])).ToArray()).mul_(2).sub_(1); // (p − 127.5)/127.5
 

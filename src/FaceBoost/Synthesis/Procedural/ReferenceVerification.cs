@@ -27,7 +27,7 @@ public static class ReferenceVerification
             var buf = tensor.Buffer.Span;
             for (int b = 0; b < n; b++)
             {
-                var img = Resize(faces[start + b], S, S);
+                var img = ImageOps.Resize(faces[start + b], S, S);
                 for (int i = 0; i < img.Pixels.Length; i++) buf[b * 3 * S * S + i] = (img.Pixels[i] * 255f - 127.5f) / 128f;
             }
             using var outputs = session.Run([NamedOnnxValue.CreateFromTensor(input, tensor)]);
@@ -84,6 +84,4 @@ public static class ReferenceVerification
         return s;
     }
 
-    /// <summary>Bilinear resize with pixel-centre alignment (as PyTorch's align_corners=False).</summary>
-    public static RgbImage Resize(RgbImage src, int width, int height) => Evaluation.FaceResampler.Resize(src, width, height);
 }

@@ -1,7 +1,6 @@
 using System.IO.Enumeration;
-using FaceBoost.Imaging;
 
-namespace FaceBoost.Data;
+namespace FaceBoost.Imaging;
 
 /// <summary>Decides which files of a folder are images. A file with a known image extension is taken
 /// (if it turns out corrupt, the loader reports and skips it); any other file is taken only if its first
@@ -17,7 +16,26 @@ public static class ImageFiles
     /// left out even though they decode.</summary>
     public static readonly IReadOnlyList<string> MarkedBadSuffixes = [".bad"];
 
+    /// <summary>Extended Yale B's ambient-light frames (<c>*_Ambient.pgm</c>: no directed light, near black), left out
+    /// of the unlabeled face sets by default.</summary>
+    public static readonly Func<string, bool> YaleAmbientFrames = Glob("*_Ambient.*");
+
     public static bool IsImage(string path) => WhyNotImage(path) == null;
+
+    public static bool HasImageExtension(string path) => KnownExtensions.Contains(System.IO.Path.GetExtension(path));
+
+    /// <summary>The image files below <paramref name="folder"/> (all levels unless <paramref name="recursive"/> is off),
+    /// in ordinal path order, without those <paramref name="exclude"/> matches (it is given the path relative to
+    /// <paramref name="folder"/>, as <see cref="Glob"/> expects).</summary>
+    public static List<string> List(string folder, Func<string, bool>? exclude = null, bool recursive = true)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"image folder not found: {folder}");
+        return Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
+            .Where(f => exclude is null || !exclude(System.IO.Path.GetRelativePath(folder, f)))
+            .Where(IsImage)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
 
     /// <summary>Null when the file is taken as an image, else the reason it is ignored.</summary>
     public static string? WhyNotImage(string path)
