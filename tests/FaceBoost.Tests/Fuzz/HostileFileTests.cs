@@ -40,12 +40,34 @@ public sealed class HostileFileTests(ITestOutputHelper output)
         };
     }
 
+    /// <summary>The PGM size bombs are written at run time (not committed, so nothing in the repo looks like a
+    /// copy of a PGM face set): headers that claim far more pixels than the file holds.</summary>
+    private static IEnumerable<string> WritePgmBombs(string dir)
+    {
+        (string Name, string Header, int Zeros, byte Fill)[] bombs =
+        [
+            ("pgm-16384x16384-29-bytes.pgm", "P5\n16384 16384\n255\n", 10, 0),
+            ("pgm-8000x8000-truncated.pgm", "P5 8000 8000 255\n", 64, 0x7f),
+            ("pgm-negative-width.pgm", "P5 -64 64 255\n", 64, 0),
+            ("pgm-maxval-zero.pgm", "P5 4 4 0\n", 16, 0),
+            ("pgm-width-overflow.pgm", "P5 99999999999 2 255\n", 8, 0),
+        ];
+        foreach (var (name, header, count, fill) in bombs)
+        {
+            var path = Path.Combine(dir, name);
+            File.WriteAllBytes(path, [.. Encoding.ASCII.GetBytes(header), .. Enumerable.Repeat(fill, count)]);
+            yield return path;
+        }
+    }
+
     [Fact]
     public void Every_hostile_file_is_rejected_with_a_one_line_message_quickly_and_within_100_MB()
     {
         Assert.Equal(ImageDecoder.DefaultMaxPixels, ImageDecoder.MaxPixels);
-        var files = Directory.EnumerateFileSystemEntries(HostileDir).Order(StringComparer.Ordinal).ToList();
-        Assert.True(files.Count >= 35, $"only {files.Count} hostile files in {HostileDir}");
+        using var generated = new FaceBoost.Tests.Data.TempDir();
+        var files = Directory.EnumerateFileSystemEntries(HostileDir).Concat(WritePgmBombs(generated.Path))
+            .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
+        Assert.True(files.Count >= 35, $"only {files.Count} hostile files in {HostileDir} and {generated.Path}");
         var table = new StringBuilder();
         table.AppendLine($"{"file",-40} {"ms",6} {"alloc MB",9} {"RSS+ MB",8}  message");
         var failures = new List<string>();
