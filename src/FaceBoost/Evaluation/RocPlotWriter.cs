@@ -1,3 +1,4 @@
+using FaceBoost.Runtime;
 using ScottPlot;
 
 namespace FaceBoost.Evaluation;
@@ -42,10 +43,6 @@ public static class RocPlotWriter
         }
         else plot.Axes.SetLimits(0, 1, 0, 1.02);
         plot.ShowLegend(Alignment.LowerRight);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir != null) Directory.CreateDirectory(dir);
-        var tmp = path + ".tmp.png";
-        plot.SavePng(tmp, width, height);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteVia(path, tmp => plot.SavePng(tmp, width, height));
     }
 }
