@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using System.Text.Json;
 using FaceBoost.Runtime;
@@ -64,8 +65,8 @@ public sealed class TrainingVerifier : IDisposable
     public void LogTraining(long step, double loss, double accuracy, double learningRate) =>
         TensorBoard?.Scalars(step, ("train/loss", loss), ("train/accuracy", accuracy), ("train/lr", learningRate));
 
-    /// <summary>Runs every set through <paramref name="embedder"/> and logs; writes a line to <paramref name="stats"/> when given.</summary>
-    public VerificationRound Run(IFaceEmbedder embedder, long step, int epoch, TextWriter? stats = null, CancellationToken cancel = default)
+    /// <summary>Runs every set through <paramref name="embedder"/> and logs; hands one stats row to <paramref name="writeStats"/> when given.</summary>
+    public VerificationRound Run(IFaceEmbedder embedder, long step, int epoch, Action<JsonObject>? writeStats = null, CancellationToken cancel = default)
     {
         var results = new List<(string, double, double)>();
         foreach (var set in _sets)
@@ -82,16 +83,15 @@ public sealed class TrainingVerifier : IDisposable
             if (acc > BestAccuracy) { BestAccuracy = acc; isBest = true; }
             _log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"[{_best}][{step}] Highest Accuracy-Flip: {BestAccuracy:0.00000}{(isBest ? " (new best)" : "")}"));
         }
-        if (stats is not null)
+        if (writeStats is not null)
         {
-            var line = new Dictionary<string, object?>
+            var verify = new JsonObject();
+            foreach (var (set, acc, std) in results) verify[set] = new JsonObject { ["acc"] = acc, ["std"] = std };
+            writeStats(new JsonObject
             {
-                ["step"] = step, ["epoch"] = epoch,
-                ["verify"] = results.ToDictionary(r => r.Item1, r => new Dictionary<string, double> { ["acc"] = r.Item2, ["std"] = r.Item3 }),
+                ["step"] = step, ["epoch"] = epoch, ["verify"] = verify,
                 ["verify_protocol"] = "insightface", ["verify_flip"] = _o.Flip, ["verify_best"] = _best, ["best"] = isBest,
-            };
-            stats.WriteLine(JsonSerializer.Serialize(line));
-            stats.Flush();
+            });
         }
         return new VerificationRound(step, epoch, results, isBest, BestAccuracy);
     }

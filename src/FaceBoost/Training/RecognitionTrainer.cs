@@ -98,11 +98,8 @@ public sealed class RecognitionTrainer
     /// <summary>A verification round (arcface_torch's CallBackVerification): logs to stats.jsonl and keeps best.fbck.</summary>
     private void Verify(Session s, TrainingRun run, int epoch, int b, double lr, double loss, CancellationToken cancel)
     {
-        var lines = new StringWriter();
-        var round = Verifier!.Run(new CheckpointEmbedder(s.Model), s.Step, epoch, lines, cancel);
+        var round = Verifier!.Run(new CheckpointEmbedder(s.Model), s.Step, epoch, run.Stats.Write, cancel);
         s.Model.Backbone.train();
-        foreach (var line in lines.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            run.Stats.Write(JsonNode.Parse(line)!.AsObject());
         if (!round.IsBest) return;
         s.Save(epoch, b + 1, lr, loss);
         Evaluation.TrainingVerifier.KeepBest(run.LastCheckpoint!, _o.RunDir);
