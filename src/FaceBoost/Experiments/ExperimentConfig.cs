@@ -28,6 +28,8 @@ public sealed record ExperimentConfig
     public SyntheticStageConfig Synthetic { get; init; } = new();
     public RecognitionStageConfig Recognition { get; init; } = new();
     public EvalStageConfig Eval { get; init; } = new();
+    /// <summary>Pretraining budgets to compare (null = only the gan.kimg / encoder.steps point).</summary>
+    public SweepConfig? Sweep { get; init; }
     /// <summary>Only for `faceboost demo`: how much procedural data to render.</summary>
     public DemoDataConfig? Demo { get; init; }
 }
@@ -81,13 +83,17 @@ public sealed record LabeledSetConfig
     public IReadOnlyList<LabeledSourceConfig> Sources { get; init; } = [];
     /// <summary>Identities held out for evaluation when no evaluation set is given (0 = none).</summary>
     public double HeldOutFraction { get; init; } = 0.3;
+    /// <summary>Identities of the training split set aside as a validation split (0 = none): an evaluation set with
+    /// source "validation" draws its pairs from them. Settings are chosen on it, never on the held-out identities.</summary>
+    public double ValidationFraction { get; init; }
     public int SplitSeed { get; init; } = 1234;
 }
 
 public sealed record EvalSetConfig
 {
     public string Name { get; init; } = "heldout";
-    /// <summary>"heldout" = pairs from the labeled set's held-out identities; otherwise a labeled folder to draw pairs from.</summary>
+    /// <summary>"heldout" = pairs from the labeled set's held-out identities; "validation" = from the validation split of
+    /// the training identities (labeled.validationFraction); otherwise a labeled folder to draw pairs from.</summary>
     public string Source { get; init; } = "heldout";
     public string? Groups { get; init; }
     /// <summary>An existing pairs file (LFW/RFW/generic) instead of generated pairs.</summary>
@@ -174,6 +180,15 @@ public sealed record RecognitionStageConfig
     public int ResizeTo { get; init; }
     /// <summary>Minimum optimisation steps per run, so 1 % of the labels still gets a fair budget.</summary>
     public int MinSteps { get; init; } = 150;
+}
+
+/// <summary>A pretraining budget sweep: every encoder arm is trained and transferred at each GAN kimg × encoder
+/// steps point (the autoencoder at each steps point). One GAN run per pool serves every kimg point through its
+/// snapshots; finished points are reused by the stage cache. The report adds gain over scratch vs budget.</summary>
+public sealed record SweepConfig
+{
+    public IReadOnlyList<double> GanKimg { get; init; } = [];
+    public IReadOnlyList<int> EncoderSteps { get; init; } = [];
 }
 
 public sealed record EvalStageConfig

@@ -19,6 +19,8 @@ public sealed class ExperimentData
 {
     public required FaceDataset LabeledTrain { get; init; }
     public FaceDataset? HeldOut { get; init; }
+    /// <summary>Identities taken from the training split for choosing settings (labeled.validationFraction).</summary>
+    public FaceDataset? Validation { get; init; }
     public required IReadOnlyList<ResolvedPool> Pools { get; init; }
     public required IReadOnlyList<ResolvedEvalSet> EvalSets { get; init; }
     /// <summary>Fingerprint of the labeled files and split, part of every recognition stage key.</summary>
@@ -43,7 +45,13 @@ public sealed class ExperimentData
             (train, heldOut) = Splits.IdentityDisjoint(labeled, c.Labeled.HeldOutFraction, c.Labeled.SplitSeed);
         else if (needHeldOut)
             throw new ArgumentException("evaluation on held-out identities needs labeled.heldOutFraction > 0 (or give evaluation sets with pairs)");
+        FaceDataset? validation = null;
+        if (c.Labeled.ValidationFraction is < 0 or >= 1)
+            throw new ArgumentException($"labeled.validationFraction must be in [0, 1), got {c.Labeled.ValidationFraction}");
+        if (c.Labeled.ValidationFraction > 0)
+            (train, validation) = Splits.IdentityDisjoint(train, c.Labeled.ValidationFraction, c.Labeled.SplitSeed + 1);
         notes.Add($"labeled set: {labeled.IdentityCount} identities / {labeled.Count} images; training split {train.IdentityCount} identities / {train.Count} images" +
+                  (validation is null ? "" : $"; validation split (of the training identities, for choosing settings) {validation.IdentityCount} identities / {validation.Count} images") +
                   (heldOut is null ? "" : $"; held out for evaluation {heldOut.IdentityCount} identities / {heldOut.Count} images"));
 
         // Evaluation pairs first: their images are removed from every unlabeled pool.
@@ -57,9 +65,12 @@ public sealed class ExperimentData
                 pairs = PairSets.ReadList(Full(pairsFile), e.ImageRoot is null ? null : Full(e.ImageRoot));
             else
             {
-                var source = e.Source == "heldout"
-                    ? heldOut ?? throw new ArgumentException($"evaluation '{e.Name}': no held-out identities (labeled.heldOutFraction is 0)")
-                    : FaceDataset.FromFolder(Full(e.Source));
+                var source = e.Source switch
+                {
+                    "heldout" => heldOut ?? throw new ArgumentException($"evaluation '{e.Name}': no held-out identities (labeled.heldOutFraction is 0)"),
+                    "validation" => validation ?? throw new ArgumentException($"evaluation '{e.Name}': no validation split (labeled.validationFraction is 0)"),
+                    _ => FaceDataset.FromFolder(Full(e.Source)),
+                };
                 if (e.Groups is { } g) source = source.WithGroupsFile(Full(g));
                 var grouped = source.GroupOfIdentity.Count > 0;
                 pairs = PairSets.Generate(source, e.NumPairs, e.PairSeed, impostorsWithinGroup: grouped);
@@ -67,11 +78,12 @@ public sealed class ExperimentData
             if (pairs.Count == 0) throw new InvalidDataException($"evaluation '{e.Name}' has no pairs");
             var key = string.Join('\n', pairs.Select(p => $"{p.PathA}|{p.PathB}|{p.Same}|{p.Group}")) + "\nfolds:" + folds;
             evalSets.Add(new ResolvedEvalSet(e.Name, pairs, StageCache.Hash(key), folds));
-            notes.Add($"evaluation '{e.Name}': {pairs.Count} pairs ({pairs.Count(p => p.Same)} genuine)" +
+            notes.Add($"evaluation '{e.Name}' ({(e.Pairs is not null ? "pair list" : e.Source switch { "heldout" => "held-out identities", "validation" => "validation split of the training identities", _ => e.Source })}): {pairs.Count} pairs ({pairs.Count(p => p.Same)} genuine)" +
                       (pairs.Any(p => p.Group is not null) ? $", groups {string.Join("/", pairs.Select(p => p.Group).OfType<string>().Distinct().Order())}" : ""));
         }
         var evalImages = new HashSet<string>(evalSets.SelectMany(s => s.Pairs.SelectMany(p => new[] { Path.GetFullPath(p.PathA), Path.GetFullPath(p.PathB) })), StringComparer.Ordinal);
         if (heldOut is not null) evalImages.UnionWith(heldOut.Samples.Select(s => Path.GetFullPath(s.Path)));
+        if (validation is not null) evalImages.UnionWith(validation.Samples.Select(s => Path.GetFullPath(s.Path)));
 
         var pools = new List<ResolvedPool>();
         foreach (var p in c.Pools)
@@ -100,7 +112,7 @@ public sealed class ExperimentData
         var labeledKey = string.Join('\n', train.Samples.Select(s => $"{s.Path}|{train.Identities[s.Label]}"));
         return new ExperimentData
         {
-            LabeledTrain = train, HeldOut = heldOut, Pools = pools, EvalSets = evalSets,
+            LabeledTrain = train, HeldOut = heldOut, Validation = validation, Pools = pools, EvalSets = evalSets,
             LabeledFingerprint = StageCache.Hash(labeledKey + "\n" + FilesFingerprint(train.Samples.Select(s => s.Path).ToList())),
             Notes = notes,
         };

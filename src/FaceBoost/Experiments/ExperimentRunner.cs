@@ -14,9 +14,20 @@ public sealed record ExperimentOutcome(string WorkDir, string ReportMarkdown, st
 /// model per arm on the same labeled subset and budget → verification on every evaluation set → report.
 /// Every unit is a content-addressed stage (<see cref="StageCache"/>): a re-run skips finished stages and resumes
 /// an interrupted one from its checkpoint; a changed option re-runs only what depends on it.</summary>
+/// <summary>A GAN run's snapshot at one kimg budget; <see cref="Hash"/> names it in the keys of the stages it feeds.</summary>
+public sealed record GanPoint(Stage Stage, double Kimg, GanStageResult Result)
+{
+    public string Hash => $"{Stage.Hash}@{GanStage.KimgTag(Kimg)}";
+}
+
+/// <summary>A pretrained starting point for recognition: an encoder arm at one budget point, or the autoencoder.</summary>
+/// <param name="Kimg">The GAN budget behind it (null for the autoencoder, which has no GAN).</param>
+/// <param name="Seconds">Pretraining wall time: the GAN run up to its point plus the encoder.</param>
+public sealed record PretrainedArm(string Name, string BaseArm, string Pool, Stage Stage, EncoderStageResult Result, double? Kimg, int Steps, double Seconds);
+
 public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
 {
-    public static readonly IReadOnlyList<string> KnownArms = ["scratch", "encoder:<pool>", "encoder:union", "synthetic"];
+    public static readonly IReadOnlyList<string> KnownArms = ["scratch", "encoder:<pool>", "encoder:union", "synthetic", EncoderStage.AutoencoderArm];
 
     public ExperimentConfig Config { get; } = config;
     public string WorkDir { get; } = Path.GetFullPath(config.WorkDir, baseDir);
@@ -34,9 +45,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         if (c.LabelMode is not ("identities" or "images")) throw new ArgumentException($"config: labelMode '{c.LabelMode}' must be identities or images");
         foreach (var arm in c.Arms)
         {
-            if (arm == "autoencoder")
-                throw new NotSupportedException("arm 'autoencoder' (the no-generator ablation) is not implemented yet; remove it from the config");
-            if (arm is not ("scratch" or "synthetic") && !arm.StartsWith("encoder:", StringComparison.Ordinal))
+            if (arm is not ("scratch" or "synthetic" or EncoderStage.AutoencoderArm) && !arm.StartsWith("encoder:", StringComparison.Ordinal))
                 throw new ArgumentException($"config: unknown arm '{arm}'; known: {string.Join(", ", KnownArms)}");
             if (arm.StartsWith("encoder:", StringComparison.Ordinal) && arm != "encoder:union" && c.Pools.All(p => p.Name != arm["encoder:".Length..]))
                 throw new ArgumentException($"config: arm '{arm}' names no pool; pools: [{string.Join(", ", c.Pools.Select(p => p.Name))}]");
@@ -60,51 +69,95 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         var data = ExperimentData.Load(c, baseDir);
         foreach (var n in data.Notes) log?.Invoke(n);
 
-        // Stage 1 and 2: a generator and an encoder per pool an arm needs (synthetic identities use the union's).
-        var poolsNeeded = c.Arms.Where(a => a.StartsWith("encoder:", StringComparison.Ordinal)).Select(a => a["encoder:".Length..]).ToList();
+        // Stage 1: one GAN run per pool an arm needs (synthetic identities use the union's), snapshotted at every
+        // budget point asked of it, in ascending order.
+        var kimgs = Budgets(c.Sweep?.GanKimg, c.Gan.Kimg);
+        var steps = Budgets(c.Sweep?.EncoderSteps, c.Encoder.Steps);
+        var swept = kimgs.Count > 1 || steps.Count > 1;
+        var encoderArms = c.Arms.Where(a => a.StartsWith("encoder:", StringComparison.Ordinal)).ToList();
+        var poolsNeeded = encoderArms.Select(a => a["encoder:".Length..]).ToList();
         if (c.Arms.Contains("synthetic")) poolsNeeded.Add(ExperimentData.UnionPool);
-        var gans = new Dictionary<string, (Stage Stage, GanStageResult Result)>();
-        var encoders = new Dictionary<string, (Stage Stage, EncoderStageResult Result)>();
+        var gans = new Dictionary<(string Pool, double Kimg), GanPoint>();
         foreach (var poolName in poolsNeeded.Distinct())
         {
             var pool = data.Pool(poolName);
+            var wanted = new SortedSet<double>();
+            if (encoderArms.Contains($"encoder:{poolName}")) wanted.UnionWith(kimgs);
+            if (poolName == ExperimentData.UnionPool && c.Arms.Contains("synthetic")) wanted.Add(c.Gan.Kimg);
             var gs = cache.Get("gan", GanStage.Key(pool, c));
-            Count(gs); Cached(gs, $"gan:{poolName}");
-            gans[poolName] = (gs, GanStage.Run(gs, pool, c, progress, ct));
+            foreach (var k in wanted)
+            {
+                var point = new GanPoint(gs, k, null!);
+                var isDone = File.Exists(gs.PathOf($"point-{GanStage.KimgTag(k)}.json"));
+                if (isDone) { cached++; progress?.Report(new ExperimentProgress($"gan:{poolName}@{k:0.###}kimg", "done (cached)", 1, Cached: true)); }
+                else run++;
+                gans[(poolName, k)] = point with { Result = GanStage.Run(gs, pool, c, k, wanted.Max, progress, ct) };
+            }
         }
-        foreach (var poolName in poolsNeeded.Distinct().Where(p => c.Arms.Contains($"encoder:{p}")))
+
+        // Stage 2: an encoder per pool and budget point; the autoencoder ablation (the same encoder, losses, steps and
+        // pool — the union — through a learned decoder) per steps point.
+        var pretrained = new List<PretrainedArm>();
+        foreach (var arm in encoderArms)
         {
+            var poolName = arm["encoder:".Length..];
             var pool = data.Pool(poolName);
-            var es = cache.Get("encoder", EncoderStage.Key(gans[poolName].Stage, pool, c));
-            Count(es); Cached(es, $"encoder:{poolName}");
-            encoders[poolName] = (es, EncoderStage.Run(es, gans[poolName].Result, pool, c, progress, ct));
+            foreach (var k in kimgs)
+                foreach (var n in steps)
+                {
+                    var ck = c with { Encoder = c.Encoder with { Steps = n } };
+                    var gan = gans[(poolName, k)];
+                    var es = cache.Get("encoder", EncoderStage.Key(gan.Hash, pool, ck));
+                    var name = swept ? $"{arm}@{k:0.###}kimg/{n}steps" : arm;
+                    Count(es); Cached(es, name);
+                    var r = EncoderStage.Run(es, gan.Result, pool, ck, progress, ct);
+                    pretrained.Add(new PretrainedArm(name, arm, pool.Name, es, r, k, n, gan.Result.Seconds + r.Seconds));
+                }
+        }
+        if (c.Arms.Contains(EncoderStage.AutoencoderArm))
+        {
+            var pool = data.Pool(ExperimentData.UnionPool);
+            foreach (var n in steps)
+            {
+                var ck = c with { Encoder = c.Encoder with { Steps = n } };
+                var st = cache.Get(EncoderStage.AutoencoderArm, EncoderStage.AutoencoderKey(pool, ck));
+                var name = swept ? $"{EncoderStage.AutoencoderArm}@{n}steps" : EncoderStage.AutoencoderArm;
+                Count(st); Cached(st, name);
+                var r = EncoderStage.RunAutoencoder(st, pool, ck, progress, ct);
+                pretrained.Add(new PretrainedArm(name, EncoderStage.AutoencoderArm, pool.Name, st, r, null, n, r.Seconds));
+            }
         }
         (Stage Stage, SyntheticStageResult Result)? synthetic = null;
         if (c.Arms.Contains("synthetic"))
         {
-            var gan = gans[ExperimentData.UnionPool];
-            var ss = cache.Get("synthetic", SyntheticStage.Key(gan.Stage, c));
+            var gan = gans[(ExperimentData.UnionPool, c.Gan.Kimg)];
+            var ss = cache.Get("synthetic", SyntheticStage.Key(gan.Hash, c));
             Count(ss); Cached(ss, "synth");
             synthetic = (ss, SyntheticStage.Run(ss, gan.Result, c, progress, ct));
         }
 
-        // Stage 3: every arm on the same labeled subset for each label fraction and seed.
+        // Stage 3: every arm on the same labeled subset for each label fraction and seed. The from-scratch baseline
+        // keeps the pretrained arms' 6-channel architecture (as the paper), with the union encoder's average image.
+        var armNames = c.Arms.SelectMany(a => pretrained.Any(p => p.BaseArm == a) ? pretrained.Where(p => p.BaseArm == a).Select(p => p.Name) : [a]).ToList();
+        var scratchAverage = pretrained.Where(p => p.BaseArm.StartsWith("encoder:", StringComparison.Ordinal))
+            .OrderBy(p => p.Pool == ExperimentData.UnionPool ? 0 : 1).ThenByDescending(p => p.Kimg).ThenByDescending(p => p.Steps).FirstOrDefault();
         var results = new List<ArmResult>();
         var trainings = new List<(RecognitionStage.Spec Spec, RecognitionStageResult Result)>();
         foreach (var fraction in c.LabelFractions.Order())
             foreach (var seed in c.Seeds)
             {
                 var labeled = LabeledSubset(data.LabeledTrain, fraction, seed);
-                foreach (var arm in c.Arms)
+                foreach (var arm in armNames)
                 {
+                    var p = pretrained.FirstOrDefault(p => p.Name == arm);
                     var spec = arm switch
                     {
-                        // As the paper: the baseline has the same 6-channel architecture, with the generator's average image.
-                        "scratch" when encoders.Count > 0 => new RecognitionStage.Spec(arm, fraction, seed, labeled, null,
-                            "avg:" + ScratchAverage(encoders).Stage.Hash, SixChannels: true, ScratchAverage(encoders).Result.AverageImage),
+                        _ when p is not null => new RecognitionStage.Spec(arm, fraction, seed, labeled, p.Result.Checkpoint, p.Stage.Hash, SixChannels: true),
+                        "scratch" when scratchAverage is not null => new RecognitionStage.Spec(arm, fraction, seed, labeled, null,
+                            "avg:" + scratchAverage.Stage.Hash, SixChannels: true, scratchAverage.Result.AverageImage),
                         "scratch" => new RecognitionStage.Spec(arm, fraction, seed, labeled, null, null, SixChannels: false),
                         "synthetic" => new RecognitionStage.Spec(arm, fraction, seed, labeled, synthetic!.Value.Result.PretrainRun, synthetic.Value.Stage.Hash, SixChannels: false),
-                        _ => EncoderSpec(arm, fraction, seed, labeled, encoders),
+                        _ => throw new InvalidOperationException($"arm '{arm}' has no pretraining stage"),
                     };
                     var rs = cache.Get("train", RecognitionStage.Key(spec, data, c));
                     Count(rs); Cached(rs, $"train:{arm}@{fraction:0.###}#{seed}");
@@ -119,7 +172,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         // Report.
         var reportDir = Path.Combine(WorkDir, "report");
         Directory.CreateDirectory(reportDir);
-        var table = new ResultTable(results, c.Arms);
+        var table = new ResultTable(results, armNames);
         var figures = new List<ReportWriter.Figure>();
         foreach (var set in data.EvalSets)
         {
@@ -134,14 +187,27 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                 figures.Add(new ReportWriter.Figure($"ROC — {set.Name}, {fraction:P0} of labels (seed {c.Seeds[0]})", ReportPlots.Roc(curves, $"ROC — {set.Name}, {fraction:P0} labels", png)));
             }
         }
-        foreach (var (pool, (_, g)) in gans)
-            if (g.SampleGrid is { } grid)
-                figures.Add(new ReportWriter.Figure($"Generator samples — pool '{pool}'", grid,
-                    $"{g.Kimg:F1} kimg on {g.Images} images; Fréchet distance (random conv features) {F(g.FrechetStart)} → {F(g.FrechetEnd)}."));
-        foreach (var (pool, (_, e)) in encoders)
-            if (e.ReconstructionGrid is { } grid)
-                figures.Add(new ReportWriter.Figure($"Encoder reconstructions — pool '{pool}'", grid,
-                    $"rows: input, reconstruction G(E(x)); {e.Steps} steps, L2 {F(e.FirstL2)} → {F(e.LastL2)}."));
+        var sections = new List<ReportWriter.Section>();
+        if (swept)
+            foreach (var set in data.EvalSets)
+            {
+                sections.Add(BudgetReport.Table(table, pretrained, set.Name));
+                var png = Path.Combine(reportDir, $"gain-vs-budget-{set.Name}.png");
+                if (BudgetReport.Plot(table, pretrained, set.Name, png) is { } plot)
+                    figures.Add(new ReportWriter.Figure($"Gain over scratch vs GAN budget — {set.Name}", plot,
+                        "paired gain (points) per encoder steps and label fraction; line: mean over seeds, dots: single seeds."));
+            }
+        foreach (var ((pool, k), g) in gans)
+            if (g.Result.SampleGrid is { } grid)
+                figures.Add(new ReportWriter.Figure($"Generator samples — pool '{pool}', {k:0.###} kimg", grid,
+                    $"{g.Result.Kimg:F1} kimg on {g.Result.Images} images ({g.Result.Seconds / 60:F1} min); Fréchet distance (random conv features) {F(g.Result.FrechetStart)} → {F(g.Result.FrechetEnd)}."));
+        foreach (var p in pretrained)
+            if (p.Result.ReconstructionGrid is { } grid)
+                figures.Add(p.Kimg is null
+                    ? new ReportWriter.Figure($"Autoencoder reconstructions (learned decoder, no GAN) — {p.Name}", grid,
+                        $"rows: input, reconstruction D(E(x)); {p.Result.Steps} steps, L2 {F(p.Result.FirstL2)} → {F(p.Result.LastL2)}.")
+                    : new ReportWriter.Figure($"Encoder reconstructions — {p.Name}", grid,
+                        $"rows: input, reconstruction G(E(x)); {p.Result.Steps} steps, L2 {F(p.Result.FirstL2)} → {F(p.Result.LastL2)}."));
         if (synthetic is { } s)
             figures.Add(new ReportWriter.Figure("Synthetic identities", s.Result.Grid,
                 $"one row per identity (coarse styles fixed, fine styles and noise resampled); {s.Result.Identities} identities × " +
@@ -155,24 +221,17 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             $"stages run this time: {run}, reused from cache: {cached} (work dir {WorkDir})",
         };
         var title = $"FaceBoost experiment — {c.Name}";
-        var (md, html) = ReportWriter.Write(reportDir, title, table, figures, notes);
+        var (md, html) = ReportWriter.Write(reportDir, title, table, figures, notes, sections);
         var json = Path.Combine(reportDir, "results.json");
         AtomicFile.WriteAllText(json, JsonSerializer.Serialize(results, JsonConfig.Options));
         return new ExperimentOutcome(WorkDir, md, html, json, results, table, run, cached);
     }
 
-    private static (Stage Stage, EncoderStageResult Result) ScratchAverage(Dictionary<string, (Stage Stage, EncoderStageResult Result)> encoders) =>
-        encoders.TryGetValue(ExperimentData.UnionPool, out var union) ? union : encoders.OrderBy(e => e.Key, StringComparer.Ordinal).First().Value;
-
     private static string F(double? x) => x is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "–";
 
-    private RecognitionStage.Spec EncoderSpec(string arm, double fraction, int seed, FaceDataset labeled,
-        Dictionary<string, (Stage Stage, EncoderStageResult Result)> encoders)
-    {
-        var pool = arm["encoder:".Length..];
-        var (stage, result) = encoders[pool];
-        return new RecognitionStage.Spec(arm, fraction, seed, labeled, result.Checkpoint, stage.Hash, SixChannels: true);
-    }
+    /// <summary>The sweep's points, or the config's single budget; ascending, distinct.</summary>
+    private static List<T> Budgets<T>(IReadOnlyList<T>? sweep, T single) =>
+        (sweep is { Count: > 0 } ? sweep : [single]).Distinct().Order().ToList();
 
     /// <summary>The labeled budget of one (fraction, seed): a fraction of the identities (at least 2, so a margin
     /// softmax has something to separate) or of each identity's images (at least 2, so there are positives).</summary>

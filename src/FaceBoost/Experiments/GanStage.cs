@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using FaceBoost.Runtime;
 using FaceBoost.Synthesis;
 using FaceBoost.Nets.StyleGan;
 using FaceBoost.Training;
@@ -7,27 +9,48 @@ namespace FaceBoost.Experiments;
 
 public sealed record GanStageResult(string Checkpoint, double Kimg, double? FrechetStart, double? FrechetEnd, string? SampleGrid, int Images, double Seconds);
 
-/// <summary>Stage 1: StyleGAN2-ADA on one unlabeled pool (resumes from the stage folder's checkpoint).</summary>
+/// <summary>Stage 1: StyleGAN2-ADA on one unlabeled pool. The kimg budget is not part of the stage key: one run per
+/// pool and generator settings serves every budget point asked of it (in ascending order), each point a snapshot of
+/// the same run — G at 10 kimg is the 40 kimg run's state at 10 kimg, as stylegan2-ada's snapshots are. A point is
+/// kept as its own checkpoint copy and result file, so asking for it again reuses it; the run resumes from its
+/// newest checkpoint to reach a larger budget. <see cref="GanStageResult.Seconds"/> is the run's training time up
+/// to that point.</summary>
 public static class GanStage
 {
     public static object Key(ResolvedPool pool, ExperimentConfig c) =>
-        new { pool = pool.Fingerprint, pool.Files.Count, c.Gan, seed = c.Labeled.SplitSeed };
+        new { pool = pool.Fingerprint, pool.Files.Count, gan = c.Gan with { Kimg = 0 }, seed = c.Labeled.SplitSeed, series = 1 };
 
-    public static GanStageResult Run(Stage stage, ResolvedPool pool, ExperimentConfig c, IProgress<ExperimentProgress>? progress, CancellationToken ct)
+    /// <summary>The generator architecture the config asks for (the autoencoder ablation's decoder uses the same).</summary>
+    public static GeneratorOptions GeneratorOptionsOf(ExperimentConfig c) =>
+        new(c.Gan.Resolution, c.Gan.ZDim, c.Gan.WDim, c.Gan.MappingLayers, c.Gan.ChannelBase, c.Gan.ChannelMax);
+
+    public static string KimgTag(double kimg) => "k" + kimg.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <param name="kimg">The budget point wanted.</param>
+    /// <param name="cadenceKimg">The largest point of the series: snapshot, sample and log cadence follow it, so a point's
+    /// weights do not depend on which smaller points were asked for.</param>
+    public static GanStageResult Run(Stage stage, ResolvedPool pool, ExperimentConfig c, double kimg, double cadenceKimg,
+        IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
-        if (stage.IsDone) return stage.ReadResult<GanStageResult>();
+        var tag = KimgTag(kimg);
+        var pointFile = stage.PathOf($"point-{tag}.json");
+        if (File.Exists(pointFile))
+            return JsonSerializer.Deserialize<GanStageResult>(File.ReadAllText(pointFile), JsonConfig.Options)
+                   ?? throw new InvalidDataException($"{pointFile}: empty stage result");
         var g = c.Gan;
         var resolution = g.Resolution;
-        var gOpts = new GeneratorOptions(resolution, g.ZDim, g.WDim, g.MappingLayers, g.ChannelBase, g.ChannelMax);
-        var options = new GanTrainOptions(stage.Dir, gOpts, g.Batch, g.Kimg, (float)g.LrG, (float)g.LrD,
+        var options = new GanTrainOptions(stage.Dir, GeneratorOptionsOf(c), g.Batch, kimg, (float)g.LrG, (float)g.LrD,
             R1Gamma: g.R1Gamma, PlWeight: g.PlWeight, AdaTarget: g.AdaTarget,
-            SnapshotKimg: Math.Max(g.Kimg / 4, 0.5), SampleKimg: Math.Max(g.Kimg / 4, 0.5), LogKimg: Math.Max(g.Kimg / 40, 0.1),
+            SnapshotKimg: Math.Max(cadenceKimg / 4, 0.5), SampleKimg: Math.Max(cadenceKimg / 4, 0.5), LogKimg: Math.Max(cadenceKimg / 40, 0.1),
             FdImages: Math.Min(500, pool.Files.Count), Seed: c.Labeled.SplitSeed);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var faces = FaceImageSet.Load(pool.Files, resolution, options.Seed);
         var fd = new FrechetEvaluator(FeatureExtractors.RandomConv(), faces.Head(options.FdImages), "random-conv", options.FdImages);
         using var trainer = new GanTrainer(options, faces, fd);
         trainer.TryResume();
+        if (trainer.State.ImagesShown > kimg * 1000 + g.Batch)
+            throw new InvalidOperationException($"the GAN run in {stage.Dir} is already at {trainer.State.ImagesShown / 1000.0:0.##} kimg and kept no " +
+                                                $"snapshot at {kimg} kimg; list budgets in ascending order, or delete that folder to retrain");
         var name = $"gan:{pool.Name}";
         trainer.Run(new SyncProgress<GanProgress>(p => progress?.Report(new ExperimentProgress(name,
             $"kimg {p.Kimg:F2}/{p.TotalKimg:F1} G {p.LossG:F2} D {p.LossD:F2} p {p.AdaP:F2}" + (p.FrechetDistance is { } f ? $" FD {f:F1}" : ""),
@@ -35,9 +58,14 @@ public static class GanStage
         ct.ThrowIfCancellationRequested();
         var (fd0, fd1) = ReadFrechet(trainer.StatsPath);
         var grid = Directory.EnumerateFiles(stage.Dir, "samples-*.png").Order(StringComparer.Ordinal).LastOrDefault();
-        var result = new GanStageResult(trainer.CheckpointPath, trainer.State.ImagesShown / 1000.0, fd0 ?? trainer.State.InitialFrechetDistance, fd1,
-            grid, faces.Count, clock.Elapsed.TotalSeconds);
-        stage.MarkDone(result);
+        var snapshot = stage.PathOf($"G-{tag}{CheckpointFile.Extension}");
+        AtomicFile.WriteVia(snapshot, tmp => File.Copy(trainer.CheckpointPath, tmp, overwrite: true));
+        var before = Directory.EnumerateFiles(stage.Dir, "point-k*.json")
+            .Select(f => JsonSerializer.Deserialize<GanStageResult>(File.ReadAllText(f), JsonConfig.Options))
+            .Where(r => r is not null && r.Kimg < kimg).Select(r => r!.Seconds).DefaultIfEmpty(0).Max();
+        var result = new GanStageResult(snapshot, trainer.State.ImagesShown / 1000.0, fd0 ?? trainer.State.InitialFrechetDistance, fd1,
+            grid, faces.Count, before + clock.Elapsed.TotalSeconds);
+        AtomicFile.WriteAllText(pointFile, JsonSerializer.Serialize(result, JsonConfig.Options));
         return result;
     }
 

@@ -35,9 +35,7 @@ public static class ReportPlots
         plt.Title($"Accuracy vs labels — {evalSet}");
         plt.ShowLegend(ScottPlot.Alignment.LowerRight);
         if (fractions.Length == 1) plt.Axes.SetLimitsX(Math.Log10(fractions[0]) - 0.5, Math.Log10(fractions[0]) + 0.5);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pngPath))!);
-        plt.SavePng(pngPath, 760, 480);
-        return pngPath;
+        return Save(plt, pngPath);
     }
 
     /// <summary>ROC curves (TAR against log FAR), one per labelled "far,tar" CSV.</summary>
@@ -66,8 +64,13 @@ public static class ReportPlots
         plt.YLabel("true accept rate (%)");
         plt.Title(title);
         plt.ShowLegend(ScottPlot.Alignment.LowerRight);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pngPath))!);
-        plt.SavePng(pngPath, 760, 480);
+        return Save(plt, pngPath);
+    }
+
+    /// <summary>Renders to PNG and publishes it atomically (a report being re-written never shows half a figure).</summary>
+    public static string Save(ScottPlot.Plot plt, string pngPath, int width = 760, int height = 480)
+    {
+        FaceBoost.Runtime.AtomicFile.WriteAllBytes(pngPath, plt.GetImageBytes(width, height, ScottPlot.ImageFormat.Png));
         return pngPath;
     }
 }

@@ -11,9 +11,14 @@ public sealed class ReportWriter
 {
     public sealed record Figure(string Title, string PngPath, string? Caption = null);
 
+    /// <summary>An extra table (e.g. gain vs budget) rendered after the verification tables.</summary>
+    public sealed record Section(string Title, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows, string? Caption = null);
+
     public static (string Markdown, string Html) Write(
-        string outDir, string title, ResultTable table, IReadOnlyList<Figure> figures, IReadOnlyList<string> notes)
+        string outDir, string title, ResultTable table, IReadOnlyList<Figure> figures, IReadOnlyList<string> notes,
+        IReadOnlyList<Section>? sections = null)
     {
+        sections ??= [];
         Directory.CreateDirectory(outDir);
         var md = new StringBuilder();
         md.AppendLine($"# {title}").AppendLine();
@@ -23,10 +28,23 @@ public sealed class ReportWriter
         {
             md.AppendLine($"## Verification on `{evalSet}`").AppendLine();
             md.AppendLine(MarkdownTable(table, evalSet)).AppendLine();
+            foreach (var line in PairedLines(table, evalSet)) md.AppendLine($"- {line}");
+            md.AppendLine();
         }
         md.AppendLine("Accuracy: 10-fold verification accuracy (%; generated pairs in stratified folds, pair lists in their own consecutive folds), mean ± std over seeds. Group columns: mean over seeds; " +
-                      "Avg/Std: over groups (population std, as the paper). Gain: accuracy points over `scratch` at the same label fraction.")
+                      "Avg/Std: over groups (population std, as the paper). Gain: accuracy points over `scratch` at the same label fraction; " +
+                      $"Paired: mean ± std of the per-seed differences (the arms of a seed share its labeled subset); p: two-sided sign test / paired t-test; " +
+                      $"*shown* = ≥ {PairedGain.ShownMinSeeds} seeds and paired mean > {PairedGain.ShownFactor:0} × paired std.")
           .AppendLine();
+        foreach (var sec in sections)
+        {
+            md.AppendLine($"## {sec.Title}").AppendLine();
+            md.AppendLine("| " + string.Join(" | ", sec.Header) + " |");
+            md.AppendLine("|" + string.Concat(sec.Header.Select((_, i) => i == 0 ? "---|" : "---:|")));
+            foreach (var row in sec.Rows) md.AppendLine("| " + string.Join(" | ", row) + " |");
+            md.AppendLine();
+            if (sec.Caption is not null) md.AppendLine(sec.Caption).AppendLine();
+        }
         foreach (var f in figures.Where(f => File.Exists(f.PngPath)))
         {
             md.AppendLine($"### {f.Title}").AppendLine();
@@ -51,9 +69,18 @@ public sealed class ReportWriter
         {
             html.AppendLine($"<h2>Verification on <code>{Enc(evalSet)}</code></h2>");
             html.AppendLine(HtmlTable(table, evalSet));
+            var lines = PairedLines(table, evalSet);
+            if (lines.Count > 0) html.AppendLine("<ul>" + string.Concat(lines.Select(l => $"<li>{Enc(l)}</li>")) + "</ul>");
         }
         html.AppendLine("<p>Accuracy: 10-fold verification accuracy (%; generated pairs in stratified folds, pair lists in their own consecutive folds), mean ± std over seeds. Group columns: mean over seeds; " +
-                        "Avg/Std over groups (population std). Gain: points over <code>scratch</code> at the same label fraction.</p>");
+                        "Avg/Std over groups (population std). Gain: points over <code>scratch</code> at the same label fraction; " +
+                        $"Paired: mean ± std of the per-seed differences; p: sign test / paired t-test; shown = ≥ {PairedGain.ShownMinSeeds} seeds and paired mean &gt; {PairedGain.ShownFactor:0} × paired std.</p>");
+        foreach (var sec in sections)
+        {
+            html.AppendLine($"<h2>{Enc(sec.Title.Replace("`", ""))}</h2><table><thead><tr>" + string.Concat(sec.Header.Select(h => $"<th>{Enc(h)}</th>")) + "</tr></thead><tbody>");
+            foreach (var row in sec.Rows) html.AppendLine("<tr>" + string.Concat(row.Select(c => $"<td>{Enc(c)}</td>")) + "</tr>");
+            html.AppendLine("</tbody></table>" + (sec.Caption is null ? "" : $"<p>{Enc(sec.Caption)}</p>"));
+        }
         foreach (var f in figures.Where(f => File.Exists(f.PngPath)))
         {
             var b64 = Convert.ToBase64String(File.ReadAllBytes(f.PngPath));
@@ -71,9 +98,28 @@ public sealed class ReportWriter
     private static string Frac(double f) => (100 * f).ToString("0.##", CultureInfo.InvariantCulture) + " %";
     private static string Gain(double? g) => g is null ? "" : (g >= 0 ? "+" : "") + (100 * g.Value).ToString("0.00", CultureInfo.InvariantCulture);
 
+    private static string Pv(double p) => p.ToString(p < 0.001 ? "0.0e0" : "0.000", CultureInfo.InvariantCulture);
+
+    /// <summary>The label budget as a fraction and as what it is in people and images (10 % of a small set is few).</summary>
+    private static string Labels(ResultTable.Row r) =>
+        Frac(r.LabelFraction) + (r.LabeledIdentities > 0
+            ? $" ({r.LabeledIdentities.ToString("0.#", CultureInfo.InvariantCulture)} ids, {r.LabeledImages.ToString("0.#", CultureInfo.InvariantCulture)} img)"
+            : "");
+
+    /// <summary>One line per pretrained arm and fraction with the per-seed gains behind the paired figures.</summary>
+    public static IReadOnlyList<string> PairedLines(ResultTable t, string evalSet) =>
+        t.Rows.Where(r => r.EvalSet == evalSet && r.Paired is not null).Select(r =>
+        {
+            var pg = r.Paired!;
+            var verdict = pg.Shown ? "shown" : pg.Count < PairedGain.ShownMinSeeds ? $"not shown (only {pg.Count} seed{(pg.Count == 1 ? "" : "s")})" : "not shown (within 3 × paired std)";
+            return $"{r.Arm} @ {Frac(r.LabelFraction)}: per-seed gain " +
+                   string.Join(", ", pg.Seeds.Zip(pg.Gains, (s, g) => $"seed {s} {Gain(g)}")) +
+                   $"; paired {Gain(pg.Mean)} ± {P(pg.Std)}, sign p {Pv(pg.SignP)}, t p {(pg.TP is { } tp ? Pv(tp) : "–")}: {verdict}";
+        }).ToList();
+
     private static List<string> Header(ResultTable t)
     {
-        var h = new List<string> { "Arm", "Labels", "Seeds", "Accuracy", "Gain" };
+        var h = new List<string> { "Arm", "Labels", "Seeds", "Accuracy", "Gain", "Paired", "p sign / t", "Shown" };
         h.AddRange(t.Groups);
         if (t.Groups.Count > 1) h.AddRange(["Avg", "Std"]);
         h.AddRange(["TAR@FAR=1e-2", "TAR@FAR=1e-3", "AUC"]);
@@ -82,8 +128,11 @@ public sealed class ReportWriter
 
     private static List<string> Cells(ResultTable t, ResultTable.Row r)
     {
-        var c = new List<string> { r.Arm, Frac(r.LabelFraction), r.Seeds.ToString(CultureInfo.InvariantCulture),
+        var c = new List<string> { r.Arm, Labels(r), r.Seeds.ToString(CultureInfo.InvariantCulture),
             $"{P(r.AccMean)} ± {P(r.AccStd)}", Gain(r.GainOverScratch) };
+        if (r.Paired is { } pg)
+            c.AddRange([$"{Gain(pg.Mean)} ± {P(pg.Std)}", $"{Pv(pg.SignP)} / {(pg.TP is { } tp ? Pv(tp) : "–")}", pg.Shown ? "yes" : "no"]);
+        else c.AddRange(["", "", ""]);
         c.AddRange(t.Groups.Select(g => r.GroupAccMean.TryGetValue(g, out var v) ? P(v) : "–"));
         if (t.Groups.Count > 1) c.AddRange([P(r.GroupAvg), P(r.GroupStd)]);
         c.AddRange([P(r.Tar1e2Mean), P(r.Tar1e3Mean), r.AucMean.ToString("0.0000", CultureInfo.InvariantCulture)]);

@@ -1,13 +1,14 @@
 namespace FaceBoost.Experiments;
 
 /// <summary>Aggregates per-seed results into arm × fraction rows: mean ± std over seeds, the
-/// group Avg/Std (as RFW tables), and the gain over the from-scratch arm.</summary>
+/// group Avg/Std (as RFW tables), and the gain over the from-scratch arm, paired by seed.</summary>
 public sealed class ResultTable
 {
     public sealed record Row(
         string Arm, double LabelFraction, string EvalSet, int Seeds,
         double AccMean, double AccStd, double Tar1e2Mean, double Tar1e3Mean, double AucMean,
-        IReadOnlyDictionary<string, double> GroupAccMean, double GroupAvg, double GroupStd, double? GainOverScratch);
+        IReadOnlyDictionary<string, double> GroupAccMean, double GroupAvg, double GroupStd, double? GainOverScratch,
+        PairedGain? Paired = null, double LabeledIdentities = 0, double LabeledImages = 0);
 
     public IReadOnlyList<Row> Rows { get; }
     public IReadOnlyList<string> Groups { get; }
@@ -30,13 +31,20 @@ public sealed class ResultTable
                 acc.Average(), SampleStd(acc), runs.Average(r => r.Overall.TarAtFar1e2 ?? double.NaN), runs.Average(r => r.Overall.TarAtFar1e3 ?? double.NaN),
                 runs.Average(r => r.Overall.Auc), groupMeans,
                 groupMeans.Count > 0 ? groupMeans.Values.Average() : double.NaN,
-                groupMeans.Count > 1 ? PopulationStd(groupMeans.Values.ToList()) : double.NaN, null));
+                groupMeans.Count > 1 ? PopulationStd(groupMeans.Values.ToList()) : double.NaN, null,
+                LabeledIdentities: runs.Average(r => r.LabeledIdentities), LabeledImages: runs.Average(r => r.LabeledImages)));
         }
+        var bySeed = results.GroupBy(r => (r.Arm, r.LabelFraction, r.EvalSet))
+            .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Seed).ToDictionary(s => s.Key, s => s.First().Overall.Accuracy));
         // Gain over from-scratch at the same fraction and evaluation set.
         Rows = rows.Select(r =>
         {
             var scratch = rows.FirstOrDefault(s => s.Arm == ScratchArm && s.LabelFraction == r.LabelFraction && s.EvalSet == r.EvalSet);
-            return scratch is null || r.Arm == ScratchArm ? r : r with { GainOverScratch = r.AccMean - scratch.AccMean };
+            if (scratch is null || r.Arm == ScratchArm) return r;
+            var mine = bySeed[(r.Arm, r.LabelFraction, r.EvalSet)];
+            var theirs = bySeed[(ScratchArm, r.LabelFraction, r.EvalSet)];
+            var pairs = mine.Where(kv => theirs.ContainsKey(kv.Key)).Select(kv => (kv.Key, kv.Value, theirs[kv.Key])).ToList();
+            return r with { GainOverScratch = r.AccMean - scratch.AccMean, Paired = PairedGain.Of(pairs) };
         }).ToList();
     }
 

@@ -14,8 +14,8 @@ public sealed record SyntheticStageResult(string Folder, int Identities, int Ima
 /// them, whose backbone the "synthetic" arm then fine-tunes on the real labels.</summary>
 public static class SyntheticStage
 {
-    public static object Key(Stage gan, ExperimentConfig c) =>
-        new { gan = gan.Hash, c.Synthetic, c.Network, c.Recognition, seed = c.Labeled.SplitSeed };
+    public static object Key(string ganPoint, ExperimentConfig c) =>
+        new { gan = ganPoint, c.Synthetic, c.Network, c.Recognition, seed = c.Labeled.SplitSeed };
 
     public static SyntheticStageResult Run(Stage stage, GanStageResult gan, ExperimentConfig c, IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {

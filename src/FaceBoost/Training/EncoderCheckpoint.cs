@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace FaceBoost.Training;
 
 /// <summary>What an encoder checkpoint says about itself (its JSON header). Position: the next step runs batch
-/// <see cref="NextBatch"/> of epoch <see cref="Epoch"/>.</summary>
+/// <see cref="NextBatch"/> of epoch <see cref="Epoch"/>. <see cref="Decoder"/> is null for an encoder of a frozen
+/// generator and <see cref="LearnedDecoderName"/> for the autoencoder ablation (its decoder stored as "decoder.*").</summary>
 public sealed record EncoderCheckpointInfo(
     PspEncoderOptions Encoder,
     int Step,
@@ -12,7 +13,8 @@ public sealed record EncoderCheckpointInfo(
     int Iterations,
     string? GeneratorCheckpoint,
     string Perceptual,
-    int NextBatch = 0);
+    int NextBatch = 0,
+    string? Decoder = null);
 
 /// <summary>An encoder checkpoint in the one container (kind <see cref="Kind"/>): "encoder.*" (pSp-named encoder
 /// tensors), "latent_avg", "average_image" and, for resuming, "optim.*". Loads from a file or a run folder.</summary>
@@ -23,6 +25,8 @@ public sealed class EncoderCheckpoint : IDisposable
     public const string AverageImageKey = "average_image";
     public const string EncoderPrefix = "encoder.";
     public const string OptimizerPrefix = "optim.encoder.";
+    public const string DecoderPrefix = "decoder.";
+    public const string LearnedDecoderName = "learned";
 
     public EncoderCheckpointInfo Info { get; }
     /// <summary>Encoder tensors by pSp name (input_layer.*, body.*, linear.* / styles.*).</summary>
@@ -59,9 +63,11 @@ public sealed class EncoderCheckpoint : IDisposable
 
     /// <summary>The tensors a checkpoint stores for an encoder (its state, the mean latent, the average image, optimizer).</summary>
     public static IEnumerable<KeyValuePair<string, Tensor>> Tensors(PspEncoder encoder, Tensor averageImage, Tensor meanW,
-        IReadOnlyDictionary<string, Tensor>? optimizerState)
+        IReadOnlyDictionary<string, Tensor>? optimizerState, nn.Module? decoder = null)
     {
         foreach (var (k, v) in encoder.state_dict()) yield return new(EncoderPrefix + k, v);
+        if (decoder is not null)
+            foreach (var (k, v) in decoder.state_dict()) yield return new(DecoderPrefix + k, v);
         yield return new(LatentAvgKey, meanW.reshape(-1));
         yield return new(AverageImageKey, averageImage);
         if (optimizerState is not null)
@@ -104,6 +110,9 @@ public sealed class EncoderCheckpoint : IDisposable
         }
         return encoder;
     }
+
+    /// <summary>Loads the stored decoder of an autoencoder checkpoint into <paramref name="decoder"/> (strict).</summary>
+    public void LoadDecoder(nn.Module decoder) => _content.LoadModule(decoder, DecoderPrefix);
 
     public void Dispose() => _content.Dispose();
 }

@@ -13,7 +13,8 @@ namespace FaceBoost.Training;
 public sealed record EncoderRunResult(string Checkpoint, int Steps, bool StoppedOnNaN, IReadOnlyList<EncoderStepStats> Stats);
 
 /// <summary>Stage 2: trains a pSp encoder to invert a frozen generator on unlabeled faces (L2 + perceptual + w-norm,
-/// no identity term), on the <see cref="TrainingRun"/> spine. Resume is exact: the data order is a function of
+/// no identity term), on the <see cref="TrainingRun"/> spine. Given a <see cref="LearnedDecoder"/> instead, the
+/// decoder trains with the encoder (the paper's autoencoder ablation) and travels in the checkpoint. Resume is exact: the data order is a function of
 /// (seed, epoch), the checkpoint records the next batch, and the optimizer state travels with the weights. A
 /// non-finite loss stops the run keeping the last good checkpoint. Data-parallel: each global batch is split over the
 /// ranks, gradients are averaged, rank 0 alone writes.</summary>
@@ -115,7 +116,7 @@ public sealed class EncoderTrainer
         run.MeanOverRanks(terms); // the logged figures are the global batch's, and a NaN on any rank stops all
         if (double.IsFinite(terms[3]))
         {
-            run.Reducer.AverageGradients(s.Encoder.parameters());
+            run.Reducer.AverageGradients(s.Trainable);
             s.Optimizer.Step();
         }
         return (terms, batch, chunks == 1 ? recons[0] : cat(recons, 0));
@@ -128,6 +129,7 @@ public sealed class EncoderTrainer
         private readonly EncoderTrainOptions _o;
         private readonly TrainingRun _run;
         private readonly LpipsAlex? _lpips;
+        private readonly LearnedDecoder? _decoder;
 
         public Session(EncoderTrainOptions o, ILatentGenerator generator, TrainingRun run)
         {
@@ -135,7 +137,8 @@ public sealed class EncoderTrainer
             if (run.IsRoot) Directory.CreateDirectory(Path.Combine(o.RunDir, "grids"));
             // The generator is frozen: eval, no gradients into it (only through it, to the encoder).
             MeanW = generator.MeanW.detach();
-            Average = GeneratorInversion.AverageImage(generator, o.Resolution);
+            _decoder = generator as LearnedDecoder;
+            Average = _decoder?.AverageImage(o.Resolution) ?? GeneratorInversion.AverageImage(generator, o.Resolution);
             if (run.IsRoot) Imaging.ImageWriter.Save(TensorImages.ToImage(Average), Path.Combine(o.RunDir, "average.png"));
             manual_seed(o.Seed);
             var expected = o.EncoderFor(generator.NumWs, generator.WDim);
@@ -145,13 +148,23 @@ public sealed class EncoderTrainer
                 var saved = EncoderCheckpoint.FromContent(ck);
                 if (saved.Info.Encoder != expected)
                     throw new InvalidOperationException($"{ck.Path} was trained with encoder {saved.Info.Encoder}, but this run asks for {expected}; use a new run folder");
+                if ((saved.Info.Decoder is not null) != (_decoder is not null))
+                    throw new InvalidOperationException($"{ck.Path} was trained {(saved.Info.Decoder is null ? "against a frozen generator" : "with a learned decoder")}, " +
+                                                        "but this run asks for the other; use a new run folder");
                 Encoder = saved.CreateEncoder();
+                if (_decoder is not null) saved.LoadDecoder(_decoder);
                 (Step, Epoch, NextBatch) = (saved.Info.Step, saved.Info.Epoch, saved.Info.NextBatch);
             }
             else Encoder = new PspEncoder(expected);
             Encoder.train();
             run.Reducer.BroadcastFromRoot(Encoder); // same seed gives the same weights already; this makes it a guarantee
-            var ps = ParameterOptimizer.ByIndex(Encoder.parameters());
+            if (_decoder is not null)
+            {
+                _decoder.train();
+                run.Reducer.BroadcastFromRoot(_decoder);
+            }
+            Trainable = _decoder is null ? [.. Encoder.parameters()] : [.. Encoder.parameters(), .. _decoder.parameters()];
+            var ps = ParameterOptimizer.ByIndex(Trainable);
             Optimizer = new OptimizerOptions { Kind = o.Optimizer, LearningRate = o.LearningRate, WeightDecay = 0 }.Create(ps);
             if (ck is not null)
             {
@@ -163,6 +176,8 @@ public sealed class EncoderTrainer
         }
 
         public PspEncoder Encoder { get; }
+        /// <summary>The encoder's parameters, then the learned decoder's (if any): what the optimizer steps.</summary>
+        public IReadOnlyList<TorchSharp.Modules.Parameter> Trainable { get; }
         public ParameterOptimizer Optimizer { get; }
         public ReconstructionLoss Loss { get; }
         public Tensor MeanW { get; }
@@ -177,9 +192,11 @@ public sealed class EncoderTrainer
         public int Save()
         {
             ReplicaConsistency.Check(_run.Comm, Encoder, "encoder");
-            var info = new EncoderCheckpointInfo(Encoder.Options, Step, Epoch, _o.Iterations, _o.GeneratorCheckpoint, Loss.PerceptualKind, NextBatch);
+            if (_decoder is not null) ReplicaConsistency.Check(_run.Comm, _decoder, "decoder");
+            var info = new EncoderCheckpointInfo(Encoder.Options, Step, Epoch, _o.Iterations, _o.GeneratorCheckpoint, Loss.PerceptualKind, NextBatch,
+                _decoder is null ? null : EncoderCheckpoint.LearnedDecoderName);
             _run.Save($"{TrainingRun.CheckpointPrefix}s{Step:D8}{CheckpointFile.Extension}", info,
-                EncoderCheckpoint.Tensors(Encoder, Average, MeanW, Optimizer.StateTensors()));
+                EncoderCheckpoint.Tensors(Encoder, Average, MeanW, Optimizer.StateTensors(), _decoder));
             return Step;
         }
 

@@ -84,14 +84,91 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal(2, resumed.Results.Count);
     }
 
+    /// <summary>A budget sweep: one GAN run serves both kimg points (snapshots of the same run), every encoder point and
+    /// the autoencoder's steps points become arms, and the report has the gain-vs-budget table.</summary>
+    [Fact]
+    public void ABudgetSweepSharesOneGanRunAndReportsGainVsBudget()
+    {
+        var config = TinyConfig() with
+        {
+            Arms = ["scratch", "encoder:union", "autoencoder"], LabelFractions = [1.0],
+            Sweep = new SweepConfig { GanKimg = [0.08, 0.04], EncoderSteps = [4, 8] },
+        };
+        var outcome = new ExperimentRunner(config, _root).Run(log: output.WriteLine);
+        var arms = outcome.Results.Select(r => r.Arm).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["autoencoder@4steps", "autoencoder@8steps", "encoder:union@0.04kimg/4steps", "encoder:union@0.04kimg/8steps",
+                      "encoder:union@0.08kimg/4steps", "encoder:union@0.08kimg/8steps", "scratch"], arms);
+
+        var stages = Path.Combine(_root, "work", "stages");
+        var gan = Directory.GetDirectories(stages, "gan-*").Single(); // one run for both points
+        Assert.True(File.Exists(Path.Combine(gan, "point-k0.04.json")) && File.Exists(Path.Combine(gan, "point-k0.08.json")));
+        Assert.Equal(2, Directory.GetFiles(gan, "G-k*.fbck").Length);
+        // The run went on from the first point: its stats start at kimg 0 once.
+        Assert.Single(File.ReadLines(Path.Combine(gan, "stats.jsonl")), l => l.Contains("\"kimg\":0,") || l.Contains("\"kimg\":0.0,"));
+        Assert.Equal(4, Directory.GetDirectories(stages, "encoder-*").Length);
+        Assert.Equal(2, Directory.GetDirectories(stages, "autoencoder-*").Length);
+
+        var md = File.ReadAllText(outcome.ReportMarkdown);
+        Assert.Contains("Gain over scratch vs pretraining budget", md);
+        Assert.Contains("| encoder:union | 0.08 | 8 |", md);
+        Assert.Contains("| autoencoder | – (no GAN) | 4 |", md);
+        Assert.True(File.Exists(Path.Combine(_root, "work", "report", "gain-vs-budget-heldout.png")));
+
+        // Asking again reuses every point.
+        var again = new ExperimentRunner(config, _root).Run();
+        Assert.Equal(0, again.StagesRun);
+    }
+
     [Fact]
     public void ConfigErrorsAreClear()
     {
         var bad = new ExperimentConfig { Arms = ["scratch", "encoder:nope"], Pools = [new PoolConfig { Name = "p", Path = "x" }] };
         var e = Assert.Throws<ArgumentException>(() => new ExperimentRunner(bad, _root).Validate());
         Assert.Contains("encoder:nope", e.Message);
-        var ae = Assert.Throws<NotSupportedException>(() => new ExperimentRunner(bad with { Arms = ["autoencoder"] }, _root).Validate());
-        Assert.Contains("autoencoder", ae.Message);
+        new ExperimentRunner(bad with { Arms = ["scratch", "autoencoder"] }, _root).Validate(); // the ablation arm is a known arm
+    }
+
+    /// <summary>The autoencoder ablation: the encoder trains through a learned decoder (stored under decoder.*), and the
+    /// recognition arm starts from exactly the encoder's input layer and body, by the encoder arm's key names. The
+    /// validation split of the training identities is carved out, evaluated on, and named in the report.</summary>
+    [Fact]
+    public void AutoencoderArmTrainsADecoderAndTransfersOnlyTheEncoderBody()
+    {
+        var config = TinyConfig() with
+        {
+            Arms = ["scratch", "encoder:union", "autoencoder"], LabelFractions = [1.0],
+            Labeled = TinyConfig().Labeled with { ValidationFraction = 0.25 },
+            Evaluation = [new EvalSetConfig { Name = "val", Source = "validation", NumPairs = 200 }, new EvalSetConfig { Name = "heldout", NumPairs = 300 }],
+        };
+        var outcome = new ExperimentRunner(config, _root).Run(log: output.WriteLine);
+        Assert.Equal(6, outcome.Results.Count); // 3 arms × 2 evaluation sets
+        Assert.All(outcome.Results.Where(r => r.Arm == "autoencoder"), r => Assert.InRange(r.Overall.Accuracy, 0.0, 1.0));
+
+        var aeDir = Directory.GetDirectories(Path.Combine(_root, "work", "stages"), "autoencoder-*").Single();
+        var encDir = Directory.GetDirectories(Path.Combine(_root, "work", "stages"), "encoder-*").Single();
+        using var ae = FaceBoost.Training.EncoderCheckpoint.Load(aeDir);
+        using var enc = FaceBoost.Training.EncoderCheckpoint.Load(encDir);
+        Assert.Equal(FaceBoost.Training.EncoderCheckpoint.LearnedDecoderName, ae.Info.Decoder);
+        Assert.Null(enc.Info.Decoder);
+        Assert.Equal(enc.EncoderState.Keys.Order(), ae.EncoderState.Keys.Order()); // the same encoder, the same names
+
+        // The transfer takes input_layer.* and body.* — nothing of the decoder, nothing of the style head.
+        using var backbone = new FaceBoost.Nets.IrseBackbone(18, true, new FaceBoost.Nets.BackboneOptions
+            { Name = "irse18", InputSize = 32, InputChannels = 6, EmbeddingSize = 32, BaseWidth = 8 });
+        var before = backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        FaceBoost.Training.EncoderTransfer.CopyInto(ae, backbone);
+        var after = backbone.state_dict();
+        var changed = after.Keys.Where(k => !after[k].equal(before[k]).all().item<bool>()).ToList();
+        Assert.NotEmpty(changed);
+        Assert.All(changed, k => Assert.True(k.StartsWith("input_layer.", StringComparison.Ordinal) || k.StartsWith("body.", StringComparison.Ordinal), k));
+        foreach (var k in ae.EncoderState.Keys.Where(k => k.StartsWith("input_layer.", StringComparison.Ordinal) || k.StartsWith("body.", StringComparison.Ordinal)))
+            Assert.True(ae.EncoderState[k].equal(after[k]).all().item<bool>(), $"{k} not transferred");
+
+        var md = File.ReadAllText(outcome.ReportMarkdown);
+        Assert.Contains("validation split", md);
+        Assert.Contains("Verification on `val`", md);
+        Assert.Contains("Autoencoder reconstructions", md);
+        Assert.Contains("per-seed gain", md);
     }
 }
 

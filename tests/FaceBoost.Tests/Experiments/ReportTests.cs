@@ -30,6 +30,39 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void PairedGainTestsAndTheShownBar()
+    {
+        // Known values: t = 2 with 2 df → two-sided p = 1 − 2/√6·… = 0.18350; t = 3.182 with 3 df → p ≈ 0.05.
+        Assert.Equal(0.18350, StudentT.TwoSidedP(2, 2), 4);
+        Assert.Equal(0.0500, StudentT.TwoSidedP(3.182446, 3), 4);
+        Assert.Equal(1.0, StudentT.TwoSidedP(0, 5), 10);
+        Assert.Equal(0.25, PairedGain.SignTest([0.1, 0.2, 0.3]), 10);
+        Assert.Equal(0.03125, PairedGain.SignTest([1, 2, 3, 4, 5, 6]), 10);
+        Assert.Equal(1.0, PairedGain.SignTest([0, 0]), 10);
+
+        // Same seeds, arm above scratch by 2.0/3.0/2.5 points: mean 2.5, std 0.5 → shown (2.5 > 1.5).
+        var t = new ResultTable([
+            Result("scratch", 0.1, 0, 0.70, 0.7, 0.7), Result("scratch", 0.1, 1, 0.60, 0.6, 0.6), Result("scratch", 0.1, 2, 0.65, 0.65, 0.65),
+            Result("encoder", 0.1, 0, 0.72, 0.7, 0.7), Result("encoder", 0.1, 1, 0.63, 0.6, 0.6), Result("encoder", 0.1, 2, 0.675, 0.65, 0.65),
+            Result("noisy", 0.1, 0, 0.75, 0.7, 0.7), Result("noisy", 0.1, 1, 0.58, 0.6, 0.6), Result("noisy", 0.1, 2, 0.66, 0.65, 0.65),
+        ]);
+        var enc = t.Rows.Single(r => r.Arm == "encoder").Paired!;
+        Assert.Equal([0, 1, 2], enc.Seeds);
+        Assert.Equal(0.025, enc.Mean, 10);
+        Assert.Equal(0.005, enc.Std, 10);
+        Assert.True(enc.Shown);
+        Assert.Equal(0.25, enc.SignP, 10);
+        Assert.InRange(enc.TP!.Value, 0.01, 0.03); // t = 8.66, 2 df → 0.0131
+        var noisy = t.Rows.Single(r => r.Arm == "noisy").Paired!;
+        Assert.False(noisy.Shown); // mean +0.33 points, paired std 3.5 points
+        Assert.Contains(ReportWriter.PairedLines(t, "heldout"), l => l.StartsWith("encoder @ 10 %: per-seed gain seed 0 +2.00, seed 1 +3.00, seed 2 +2.50", StringComparison.Ordinal) && l.EndsWith("shown", StringComparison.Ordinal));
+        // Two seeds are never enough, however clean.
+        var two = new ResultTable([Result("scratch", 0.1, 0, 0.7, 0.7, 0.7), Result("scratch", 0.1, 1, 0.6, 0.6, 0.6),
+                                   Result("encoder", 0.1, 0, 0.8, 0.7, 0.7), Result("encoder", 0.1, 1, 0.7, 0.6, 0.6)]);
+        Assert.False(two.Rows.Single(r => r.Arm == "encoder").Paired!.Shown);
+    }
+
+    [Fact]
     public void PopulationStdReproducesThePapersRfwStd()
     {
         Assert.Equal(1.06, ResultTable.PopulationStd([96.00, 94.00, 93.08, 94.48]), 2);
