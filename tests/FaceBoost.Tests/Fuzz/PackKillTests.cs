@@ -11,7 +11,8 @@ namespace FaceBoost.Tests.Fuzz;
 /// run leaves no temp file or unreferenced generation behind.</summary>
 public sealed class PackKillTests(ITestOutputHelper output)
 {
-    private static void WriteTree(string root, int identities, int perIdentity, int seed)
+    /// <summary>An identity tree of noise PNGs (48 px), written at run time; also the kill tests' training data.</summary>
+    internal static void WriteTree(string root, int identities, int perIdentity, int seed)
     {
         var rng = new Random(seed);
         for (int id = 0; id < identities; id++)
