@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FaceBoost.Cli;
 using FaceBoost.Tests.Distributed;
 using FaceBoost.Training;
 using Xunit.Abstractions;
@@ -8,7 +9,8 @@ namespace FaceBoost.Tests.Fuzz;
 /// <summary>`faceboost train` SIGKILLed at exact moments of the checkpoint path (through the FACEBOOST_FAULT hook, see
 /// Runtime/FaultPoint.cs): mid-write of the checkpoint's temp file, between its write and its rename, and mid-update of
 /// the <c>latest</c> pointer; then `--resume`. Afterwards no temp file is left, stats.jsonl has every step exactly once,
-/// and a truncated newest checkpoint falls back to the older one with a message.</summary>
+/// and a truncated newest checkpoint falls back to the older one with a message. A disk-full error at a checkpoint
+/// stops the run with `faceboost train: …` exit 3 and keeps the last good checkpoint.</summary>
 public sealed class CheckpointKillTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(180);
@@ -103,5 +105,28 @@ public sealed class CheckpointKillTests(ITestOutputHelper output)
         var note = said.Split('\n').FirstOrDefault(l => l.Contains("older checkpoint", StringComparison.Ordinal));
         Assert.True(note is not null && note.Contains(Step2) && note.Contains("truncated"), "no fallback message:\n" + said);
         output.WriteLine($"truncated newest: {note!.Trim()}");
+    });
+
+    [Fact]
+    public void Disk_full_at_a_checkpoint_stops_with_exit_3_and_keeps_the_last_good_checkpoint() => MpiRun.InTempFolder("fb-ckptfull-", root =>
+    {
+        var data = Path.Combine(root, "data");
+        PackKillTests.WriteTree(data, 4, 8, 11);
+        var dir = Path.Combine(root, "run");
+        // ENOSPC while writing the second checkpoint (an IOException from the stream, as a full disk gives).
+        var full = Train(Args(data, dir), "enospc:ckpt-write@2");
+        Assert.True(full.ExitCode == ExitCodes.Io, $"exit {full.ExitCode}, expected {ExitCodes.Io}\n{full.Output}");
+        var last = full.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last().Trim();
+        Assert.StartsWith("faceboost train: ", last);
+        Assert.Contains("No space left on device", last);
+        Assert.DoesNotContain("   at ", full.Output);
+        Assert.Empty(Temps(dir)); // the failed write removed its temp file
+        Assert.Equal(Step2, Latest(dir));
+        Assert.False(File.Exists(Path.Combine(dir, Step4)));
+        CheckpointFile.Read(Path.Combine(dir, Step2), RecognitionTrainer.Kind).Dispose();
+        output.WriteLine($"disk full: '{last}', exit {full.ExitCode}; {Step2} intact and named by latest");
+        // Space freed: the run resumes from the kept checkpoint.
+        var said = ResumeAndCheck(data, dir);
+        Assert.Contains($"resuming from {Step2}", said);
     });
 }
