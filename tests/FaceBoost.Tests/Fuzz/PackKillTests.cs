@@ -120,6 +120,50 @@ public sealed class PackKillTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_idx_in_another_folder_switches_with_the_rec_through_the_one_pair_link()
+    {
+        MpiRun.InTempFolder("fb-pairsplit-", root =>
+        {
+            string recDir = Path.Combine(root, "rec"), idxDir = Path.Combine(root, "meta");
+            string rec = Path.Combine(recDir, "train.rec"), idx = Path.Combine(idxDir, "train.idx");
+            void Write(int n)
+            {
+                using var w = new RecordIoWriter(rec, idx);
+                for (int k = 0; k < n; k++) w.Write(k, IrHeader.Scalar(0, (ulong)k).Pack(new byte[5 + k]));
+                w.Complete();
+            }
+            int Keys() { using var r = new RecordIoReader(rec, idx); return r.Keys.Count; }
+
+            // A plain old pair in two folders, adopted on the first publish.
+            Directory.CreateDirectory(recDir);
+            Directory.CreateDirectory(idxDir);
+            using (var fs = File.Create(rec)) RecordIoWriter.WriteFramed(fs, IrHeader.Scalar(0, 0).Pack([1, 2, 3]));
+            File.WriteAllText(idx, "0\t0\n");
+            Write(3);
+            Assert.Equal(3, Keys());
+            // Both names resolve through .train.rec.pair: renaming that one link switches the .rec and the .idx together.
+            Assert.Equal(".train.rec.pair/train.rec", new FileInfo(rec).LinkTarget);
+            Assert.Equal("../rec/.train.rec.pair/train.idx", new FileInfo(idx).LinkTarget);
+            var first = new FileInfo(Path.Combine(recDir, ".train.rec.pair")).LinkTarget;
+
+            // A writer killed before its switch (abandoned here) changes nothing that is read.
+            using (var w = new RecordIoWriter(rec, idx)) w.Write(0, [9, 9]);
+            Assert.Equal(3, Keys());
+
+            Write(5);
+            Assert.Equal(5, Keys());
+            Assert.NotEqual(first, new FileInfo(Path.Combine(recDir, ".train.rec.pair")).LinkTarget);
+            Assert.Equal(["train.idx"], Directory.EnumerateFileSystemEntries(idxDir).Select(Path.GetFileName).ToArray());
+            var recEntries = Directory.EnumerateFileSystemEntries(recDir).Select(Path.GetFileName).ToArray();
+            Assert.Equal(3, recEntries.Length); // train.rec, the pair link and exactly one generation
+            Assert.Single(recEntries, e => e!.StartsWith(".train.rec.pair-", StringComparison.Ordinal));
+
+            // The two files of a pair share one generation folder, so they need different names.
+            Assert.Throws<ArgumentException>(() => new RecordIoWriter(rec, Path.Combine(idxDir, "train.rec")));
+        });
+    }
+
+    [Fact]
     public void An_abandoned_writer_publishes_nothing_and_leaves_nothing()
     {
         MpiRun.InTempFolder("fb-pairabandon-", dir =>
