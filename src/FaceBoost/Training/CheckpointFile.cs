@@ -98,6 +98,8 @@ public static class CheckpointFile
                 for (var i = 0; i < count; i++)
                 {
                     var name = ReadString(r, length, MaxNameBytes, path, "tensor name");
+                    // No writer makes such a name, and echoing one would break the one-line error message.
+                    if (name.Any(char.IsControl)) throw new CheckpointException(path, $"tensor {i} has a name with control characters");
                     var dtype = (ScalarType)r.ReadInt32();
                     if (!KnownTypes.Contains(dtype)) throw new CheckpointException(path, $"tensor '{name}' has unknown dtype {(int)dtype}");
                     var rank = r.ReadInt32();
