@@ -9,7 +9,8 @@ namespace FaceBoost.Tests.Fuzz;
 /// <summary>`faceboost train` SIGKILLed at exact moments of the checkpoint path (through the FACEBOOST_FAULT hook, see
 /// Runtime/FaultPoint.cs): mid-write of the checkpoint's temp file, between its write and its rename, and mid-update of
 /// the <c>latest</c> pointer; then `--resume`. Afterwards no temp file is left, stats.jsonl has every step exactly once,
-/// and a truncated newest checkpoint falls back to the older one with a message. A disk-full error at a checkpoint
+/// and a truncated newest checkpoint falls back to the older one with a message; `train-gan`, on the same TrainingRun
+/// spine, likewise after kills in the write and the pointer update. A disk-full error at a checkpoint
 /// stops the run with `faceboost train: …` exit 3 and keeps the last good checkpoint.</summary>
 public sealed class CheckpointKillTests(ITestOutputHelper output)
 {
@@ -105,6 +106,36 @@ public sealed class CheckpointKillTests(ITestOutputHelper output)
         var note = said.Split('\n').FirstOrDefault(l => l.Contains("older checkpoint", StringComparison.Ordinal));
         Assert.True(note is not null && note.Contains(Step2) && note.Contains("truncated"), "no fallback message:\n" + said);
         output.WriteLine($"truncated newest: {note!.Trim()}");
+    });
+
+    [Fact]
+    public void The_gan_trainer_on_the_same_spine_resumes_cleanly_after_kills_in_the_write_and_the_pointer_update() => MpiRun.InTempFolder("fb-gankill-", root =>
+    {
+        var data = Path.Combine(root, "data");
+        PackKillTests.WriteTree(data, 4, 8, 12);
+        // 32 images, batch 4: 8 steps to 0.032 kimg; checkpoints at step 0 and every 8 images (steps 2, 4, 6, 8).
+        string[] Gan(string dir) =>
+        [
+            "train-gan", "--data", data, "--resolution", "16", "--batch", "4", "--kimg", "0.032", "--z-dim", "16", "--w-dim", "16",
+            "--mapping-layers", "1", "--channel-base", "64", "--channel-max", "16", "--snap", "0.008", "--sample-every", "0.016",
+            "--fd-images", "16", "--threads", "1", "--seed", "2", "--run-dir", dir,
+        ];
+        foreach (var fault in new[] { "ckpt-write@3", "pointer@3" })
+        {
+            var dir = Path.Combine(root, fault.Replace('@', '-'));
+            var killed = Train(Gan(dir), fault);
+            Assert.True(killed.ExitCode == SigKilled, $"{fault}: exit {killed.ExitCode}, expected SIGKILL\n{killed.Output}");
+            Assert.Single(Temps(dir));
+            Assert.Equal("ckpt-s00000002.fbck", Latest(dir));
+            var resumed = MpiRun.Succeed(MpiRun.Cli([.. Gan(dir), "--resume"], 1), Limit);
+            Assert.Contains("resumed at 0.01 kimg", resumed.Output);
+            Assert.Empty(Temps(dir));
+            var kimgs = File.ReadAllLines(TrainingRun.StatsPath(dir)).Select(l => JsonNode.Parse(l)!["kimg"]!.GetValue<double>()).ToList();
+            for (var i = 1; i < kimgs.Count; i++) Assert.True(kimgs[i] > kimgs[i - 1], $"{fault}: stats.jsonl repeats or goes back at line {i + 1}: {string.Join(", ", kimgs)}");
+            Assert.Equal(0.032, kimgs[^1], 6);
+            Assert.Equal("ckpt-s00000008.fbck", Latest(dir));
+            output.WriteLine($"train-gan {fault}: resumed from ckpt-s00000002.fbck; stats kimg {string.Join(", ", kimgs)}");
+        }
     });
 
     [Fact]
