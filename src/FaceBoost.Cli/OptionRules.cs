@@ -34,6 +34,25 @@ internal static class OptionRules
     public static Option<string> OneOf(this Option<string> option, params string[] allowed) =>
         option.Rule(v => allowed.Contains(v, StringComparer.Ordinal) ? null : $"must be one of {string.Join(", ", allowed)}");
 
+    /// <summary>One of <paramref name="allowed"/>, in any letter case (for names the library lower-cases itself).</summary>
+    public static Option<string> OneOfIgnoringCase(this Option<string> option, params string[] allowed) =>
+        option.Rule(v => allowed.Contains(v, StringComparer.OrdinalIgnoreCase) ? null : $"must be one of {string.Join(", ", allowed)}");
+
+    /// <summary>A power of two in [<paramref name="min"/>, <paramref name="max"/>] (image resolutions of a GAN).</summary>
+    public static Option<int> PowerOfTwo(this Option<int> option, int min, int max) =>
+        option.Rule(v => v >= min && v <= max && (v & (v - 1)) == 0 ? null : $"must be a power of two from {min} to {max}");
+
+    /// <summary>A finite value above 0 (a learning rate, an interval), at most <paramref name="max"/>.</summary>
+    public static Option<double> Positive(this Option<double> option, double max = double.MaxValue) =>
+        option.Rule(v => v > 0 && v <= max && double.IsFinite(v) ? null : max < double.MaxValue ? $"must be > 0 and ≤ {Show(max)}" : "must be a finite number > 0");
+
+    public static Option<float> Positive(this Option<float> option, float max = float.MaxValue) =>
+        option.Rule(v => v > 0 && v <= max && float.IsFinite(v) ? null : max < float.MaxValue ? $"must be > 0 and ≤ {Show(max)}" : "must be a finite number > 0");
+
+    /// <summary>A fraction in (0, 1].</summary>
+    public static Option<double> Fraction(this Option<double> option) =>
+        option.Rule(v => v > 0 && v <= 1 ? null : "must be a fraction in (0, 1]");
+
     /// <summary>A path option: rejects an empty value and control characters (a NUL byte no file system accepts).</summary>
     public static Option<T> Path<T>(this Option<T> option) where T : class? =>
         option.Rule(v => v is string s && (s.Length == 0 || s.Any(char.IsControl)) ? "is not a usable path (empty or with control characters)" : null);
@@ -51,5 +70,6 @@ internal static class OptionRules
             r.AddError($"{name} {Show(v)}: must be between {Show(min)} and {Show(max)}");
     }
 
-    private static string Show(object? v) => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "";
+    private static string Show(object? v) =>
+        v is IEnumerable<string> list ? string.Join(" ", list) : Convert.ToString(v, CultureInfo.InvariantCulture) ?? "";
 }

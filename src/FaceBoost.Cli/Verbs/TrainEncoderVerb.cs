@@ -13,29 +13,29 @@ public sealed class TrainEncoderVerb : IVerb
     public Command Build()
     {
         var cmd = new Command("train-encoder", "Train a pSp/ReStyle encoder (6-channel IR-SE) to invert a frozen StyleGAN generator on unlabeled aligned faces (no labels, no identity loss).");
-        var generator = new Option<string>("--generator") { Description = "Generator checkpoint from `faceboost train-gan`", Required = true };
-        var data = new Option<string>("--data") { Description = "Folder of aligned face images (searched recursively; labels unused)", Required = true };
+        var generator = new Option<string>("--generator") { Description = "Generator checkpoint from `faceboost train-gan`", Required = true }.Path();
+        var data = new Option<string>("--data") { Description = "Folder of aligned face images (searched recursively; labels unused)", Required = true }.Path();
         var run = new Option<string>("--run") { Description = "Run folder (resumed if it holds a checkpoint)", DefaultValueFactory = _ => "runs/encoder" };
-        var resolution = new Option<int>("--resolution") { Description = "Encoder input / loss size (paper 112; 32–64 on CPU)", DefaultValueFactory = _ => 64 };
-        var batch = new Option<int>("--batch") { Description = "Global batch size (paper 8; under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 8 };
-        var micro = new Option<int>("--micro-batches") { Description = "Split each rank's batch into N chunks whose gradients accumulate", DefaultValueFactory = _ => 1 };
-        var steps = new Option<int>("--steps") { Description = "Optimiser steps", DefaultValueFactory = _ => 1000 };
-        var lr = new Option<double>("--lr") { Description = "Learning rate (paper 1e-4)", DefaultValueFactory = _ => 1e-4 };
-        var optimizer = new Option<string>("--optimizer") { Description = "ranger (paper) or adam", DefaultValueFactory = _ => "ranger" };
-        var l2 = new Option<double>("--l2-weight") { Description = "Pixel L2 weight (paper 1)", DefaultValueFactory = _ => 1.0 };
-        var perceptual = new Option<double>("--perceptual-weight") { Description = "LPIPS (or MS-SSIM without --lpips-weights) weight (paper 0.8)", DefaultValueFactory = _ => 0.8 };
-        var wnorm = new Option<double>("--wnorm-weight") { Description = "w-norm weight (paper 0)", DefaultValueFactory = _ => 0.0 };
-        var lpips = new Option<string[]>("--lpips-weights") { Description = "PyTorch state dict(s) of LPIPS-AlexNet (trunk + lin layers); without it the perceptual term is 1 − MS-SSIM", AllowMultipleArgumentsPerToken = true };
-        var depth = new Option<int>("--depth") { Description = "IR-SE depth: 50 (paper), 100, 152, or 18/34 for CPU", DefaultValueFactory = _ => 50 };
-        var mode = new Option<string>("--mode") { Description = "ir_se (paper) or ir", DefaultValueFactory = _ => "ir_se" };
-        var width = new Option<int>("--width") { Description = "First-stage channels (64 as IR-SE-50; smaller for CPU)", DefaultValueFactory = _ => 64 };
+        var resolution = new Option<int>("--resolution") { Description = "Encoder input / loss size (paper 112; 32–64 on CPU)", DefaultValueFactory = _ => 64 }.Rule(v => v is >= 16 and <= 1024 && v % 16 == 0 ? null : "must be a multiple of 16 from 16 to 1024");
+        var batch = new Option<int>("--batch") { Description = "Global batch size (paper 8; under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 8 }.Range(1, 1 << 16);
+        var micro = new Option<int>("--micro-batches") { Description = "Split each rank's batch into N chunks whose gradients accumulate", DefaultValueFactory = _ => 1 }.Range(1, 4096);
+        var steps = new Option<int>("--steps") { Description = "Optimiser steps", DefaultValueFactory = _ => 1000 }.Range(1, int.MaxValue);
+        var lr = new Option<double>("--lr") { Description = "Learning rate (paper 1e-4)", DefaultValueFactory = _ => 1e-4 }.Positive(10);
+        var optimizer = new Option<string>("--optimizer") { Description = "ranger (paper) or adam", DefaultValueFactory = _ => "ranger" }.OneOf("ranger", "adam");
+        var l2 = new Option<double>("--l2-weight") { Description = "Pixel L2 weight (paper 1)", DefaultValueFactory = _ => 1.0 }.Range(0.0, 1e4);
+        var perceptual = new Option<double>("--perceptual-weight") { Description = "LPIPS (or MS-SSIM without --lpips-weights) weight (paper 0.8)", DefaultValueFactory = _ => 0.8 }.Range(0.0, 1e4);
+        var wnorm = new Option<double>("--wnorm-weight") { Description = "w-norm weight (paper 0)", DefaultValueFactory = _ => 0.0 }.Range(0.0, 1e4);
+        var lpips = new Option<string[]>("--lpips-weights") { Description = "PyTorch state dict(s) of LPIPS-AlexNet (trunk + lin layers); without it the perceptual term is 1 − MS-SSIM", AllowMultipleArgumentsPerToken = true }.Rule(v => v.FirstOrDefault(p => p.Length == 0 || p.Any(char.IsControl)) is { } bad ? $"'{bad}' is not a usable path (empty or with control characters)" : null);
+        var depth = new Option<int>("--depth") { Description = "IR-SE depth: 50 (paper), 100, 152, or 18/34 for CPU", DefaultValueFactory = _ => 50 }.Rule(v => v is 18 or 34 or 50 or 100 or 152 ? null : "must be 18, 34, 50, 100 or 152");
+        var mode = new Option<string>("--mode") { Description = "ir_se (paper) or ir", DefaultValueFactory = _ => "ir_se" }.OneOf("ir_se", "ir");
+        var width = new Option<int>("--width") { Description = "First-stage channels (64 as IR-SE-50; smaller for CPU)", DefaultValueFactory = _ => 64 }.Range(4, 1024);
         var head = new Option<StyleHead>("--head") { Description = "Pool (output_pool + linear, CPU default) or Gradual (ReStyle GradualStyleBlocks)", DefaultValueFactory = _ => StyleHead.Pool };
-        var iterations = new Option<int>("--iterations") { Description = "ReStyle refinement passes (paper 1)", DefaultValueFactory = _ => 1 };
-        var gridEvery = new Option<int>("--grid-every") { Description = "Save a reconstruction grid every N steps", DefaultValueFactory = _ => 100 };
-        var ckptEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps", DefaultValueFactory = _ => 200 };
-        var maxImages = new Option<int>("--max-images") { Description = "Use at most N images (0 = all)", DefaultValueFactory = _ => 0 };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 };
+        var iterations = new Option<int>("--iterations") { Description = "ReStyle refinement passes (paper 1)", DefaultValueFactory = _ => 1 }.Range(1, 100);
+        var gridEvery = new Option<int>("--grid-every") { Description = "Save a reconstruction grid every N steps", DefaultValueFactory = _ => 100 }.Range(1, int.MaxValue);
+        var ckptEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps", DefaultValueFactory = _ => 200 }.Range(1, int.MaxValue);
+        var maxImages = new Option<int>("--max-images") { Description = "Use at most N images (0 = all)", DefaultValueFactory = _ => 0 }.Range(0, int.MaxValue);
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 }.Range(0, int.MaxValue);
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 }.Range(0, 1024);
         foreach (var o in new Option[] { generator, data, run, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, maxImages, seed, threads, micro })
             cmd.Options.Add(o);
         cmd.SetAction(pr =>
@@ -49,8 +49,7 @@ public sealed class TrainEncoderVerb : IVerb
             options.Validate();
             // Local (no libmpi) unless launched by mpirun; then this process is one rank of the job.
             using var comm = Communicators.FromEnvironment();
-            try { options.ValidateParallel(comm.WorldSize); }
-            catch (ArgumentException e) { AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}"); return 2; }
+            options.ValidateParallel(comm.WorldSize); // bad input: one line and exit 2 at the CLI's error boundary
             return DataParallel.Run(comm, $"global batch {options.BatchSize} = {comm.WorldSize} × {options.BatchSize / comm.WorldSize}", reporting =>
             {
                 using var g = GanCheckpoint.LoadFrozen(options.GeneratorCheckpoint!);

@@ -13,43 +13,43 @@ public sealed class TrainVerb : IVerb
     public Command Build()
     {
         var cmd = new Command("train", "Train a face-recognition backbone (ArcFace/CosFace/...) on labelled faces.");
-        var data = new Option<string?>("--data") { Description = "Folder of identity sub-folders (or image root for --list-file)" };
-        var listFile = new Option<string?>("--list-file") { Description = "List file of '<path> <identity>' lines" };
-        var backbone = new Option<string>("--backbone") { Description = "iresnet18|34|50|100, ir50, irse50, irse18, mobilefacenet", DefaultValueFactory = _ => "iresnet50" };
-        var inputSize = new Option<int>("--input-size") { Description = "Input side (112, or 32/48/64 for CPU runs)", DefaultValueFactory = _ => 112 };
-        var width = new Option<int>("--width") { Description = "Base width (64 published; smaller for CPU)", DefaultValueFactory = _ => 64 };
-        var emb = new Option<int>("--embedding-size") { DefaultValueFactory = _ => 512 };
-        var dropout = new Option<double>("--dropout") { DefaultValueFactory = _ => 0 };
-        var channels = new Option<int>("--input-channels") { Description = "3, or 6 (image ⊕ average image)", DefaultValueFactory = _ => 3 };
-        var avgImage = new Option<string?>("--average-image") { Description = "Average image for a 6-channel backbone trained from scratch" };
-        var loss = new Option<string>("--loss") { Description = "arcface|cosface|combined|softmax", DefaultValueFactory = _ => "arcface" };
-        var margin = new Option<double?>("--margin") { Description = "ArcFace m (0.5) or CosFace m (0.4)" };
-        var scale = new Option<double?>("--scale") { Description = "Logit scale s (64)" };
-        var focal = new Option<double>("--focal-gamma") { Description = "Focal loss γ (paper 2; 0 = cross-entropy)", DefaultValueFactory = _ => 0 };
-        var optim = new Option<string>("--optimizer") { Description = "sgd|adamw", DefaultValueFactory = _ => "sgd" };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 0.1 };
-        var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => 0.9 };
-        var wd = new Option<double>("--weight-decay") { Description = "Not applied to BatchNorm or biases", DefaultValueFactory = _ => 5e-4 };
-        var schedule = new Option<string>("--schedule") { Description = "step|cosine|poly", DefaultValueFactory = _ => "step" };
-        var milestones = new Option<string?>("--milestones") { Description = "Comma-separated epochs for step (paper: 15,20,...,95 → 'paper')" };
-        var factor = new Option<double>("--step-factor") { DefaultValueFactory = _ => 1 / 1.5 };
-        var warmup = new Option<double>("--warmup-epochs") { DefaultValueFactory = _ => 0 };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
-        var batch = new Option<int>("--batch-size") { Description = "Global batch per step (split evenly over mpirun ranks)", DefaultValueFactory = _ => 64 };
-        var micro = new Option<int>("--micro-batches") { Description = "Accumulate gradients over this many chunks of each rank's batch (1 = off)", DefaultValueFactory = _ => 1 };
-        var freeze = new Option<int>("--freeze-body-epochs") { DefaultValueFactory = _ => 0 };
-        var labelFraction = new Option<double>("--label-fraction") { DefaultValueFactory = _ => 1.0 };
-        var perId = new Option<int?>("--images-per-identity");
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
-        var workers = new Option<int>("--workers") { DefaultValueFactory = _ => 2 };
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
-        var runDir = new Option<string>("--run-dir") { DefaultValueFactory = _ => "runs/train" };
+        var data = new Option<string?>("--data") { Description = "Folder of identity sub-folders (or image root for --list-file)" }.Path();
+        var listFile = new Option<string?>("--list-file") { Description = "List file of '<path> <identity>' lines" }.Path();
+        var backbone = new Option<string>("--backbone") { Description = "iresnet18|34|50|100, ir50, irse50, irse18, mobilefacenet", DefaultValueFactory = _ => "iresnet50" }.Rule(KnownBackbone);
+        var inputSize = new Option<int>("--input-size") { Description = "Input side (112, or 32/48/64 for CPU runs)", DefaultValueFactory = _ => 112 }.Range(16, 1024);
+        var width = new Option<int>("--width") { Description = "Base width (64 published; smaller for CPU)", DefaultValueFactory = _ => 64 }.Range(4, 1024);
+        var emb = new Option<int>("--embedding-size") { DefaultValueFactory = _ => 512 }.Range(2, 8192);
+        var dropout = new Option<double>("--dropout") { DefaultValueFactory = _ => 0 }.Range(0.0, 0.99);
+        var channels = new Option<int>("--input-channels") { Description = "3, or 6 (image ⊕ average image)", DefaultValueFactory = _ => 3 }.Rule(v => v is 3 or 6 ? null : "must be 3 or 6");
+        var avgImage = new Option<string?>("--average-image") { Description = "Average image for a 6-channel backbone trained from scratch" }.Path();
+        var loss = new Option<string>("--loss") { Description = "arcface|cosface|combined|softmax", DefaultValueFactory = _ => "arcface" }.OneOfIgnoringCase("arcface", "cosface", "combined", "softmax");
+        var margin = new Option<double?>("--margin") { Description = "ArcFace m (0.5) or CosFace m (0.4)" }.Range(0.0, 4.0);
+        var scale = new Option<double?>("--scale") { Description = "Logit scale s (64)" }.Range(0.01, 1024.0);
+        var focal = new Option<double>("--focal-gamma") { Description = "Focal loss γ (paper 2; 0 = cross-entropy)", DefaultValueFactory = _ => 0 }.Range(0.0, 16.0);
+        var optim = new Option<string>("--optimizer") { Description = "sgd|adamw", DefaultValueFactory = _ => "sgd" }.OneOfIgnoringCase(OptimizerOptions.Kinds);
+        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 0.1 }.Positive(100);
+        var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => 0.9 }.Range(0.0, 0.999);
+        var wd = new Option<double>("--weight-decay") { Description = "Not applied to BatchNorm or biases", DefaultValueFactory = _ => 5e-4 }.Range(0.0, 1.0);
+        var schedule = new Option<string>("--schedule") { Description = "step|cosine|poly", DefaultValueFactory = _ => "step" }.OneOf("step", "cosine", "poly");
+        var milestones = new Option<string?>("--milestones") { Description = "Comma-separated epochs for step (paper: 15,20,...,95 → 'paper')" }.Rule(MilestonesProblem);
+        var factor = new Option<double>("--step-factor") { DefaultValueFactory = _ => 1 / 1.5 }.Fraction();
+        var warmup = new Option<double>("--warmup-epochs") { DefaultValueFactory = _ => 0 }.Range(0.0, 1e6);
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 }.Range(1, 1_000_000);
+        var batch = new Option<int>("--batch-size") { Description = "Global batch per step (split evenly over mpirun ranks)", DefaultValueFactory = _ => 64 }.Range(1, 1 << 20);
+        var micro = new Option<int>("--micro-batches") { Description = "Accumulate gradients over this many chunks of each rank's batch (1 = off)", DefaultValueFactory = _ => 1 }.Range(1, 4096);
+        var freeze = new Option<int>("--freeze-body-epochs") { DefaultValueFactory = _ => 0 }.Range(0, 1_000_000);
+        var labelFraction = new Option<double>("--label-fraction") { DefaultValueFactory = _ => 1.0 }.Fraction();
+        var perId = new Option<int?>("--images-per-identity").Range(1, int.MaxValue);
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 }.Range(0, int.MaxValue);
+        var workers = new Option<int>("--workers") { DefaultValueFactory = _ => 2 }.Range(0, 256);
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 }.Range(0, 1024);
+        var runDir = new Option<string>("--run-dir") { DefaultValueFactory = _ => "runs/train" }.Path();
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --run-dir from its latest checkpoint (its options.json wins)" };
-        var clip = new Option<double>("--clip-grad") { Description = "Max global gradient norm (0 = off)", DefaultValueFactory = _ => 0 };
-        var initFrom = new Option<string?>("--init-from") { Description = "Encoder checkpoint whose input layer + body initialise the backbone" };
-        var logEvery = new Option<int>("--log-every") { DefaultValueFactory = _ => 10 };
-        var ckptEvery = new Option<int>("--checkpoint-every") { Description = "Also checkpoint every N steps (0 = epoch end only)", DefaultValueFactory = _ => 0 };
-        var resizeTo = new Option<int?>("--resize-to") { Description = "Resize before random crop (paper: 128 for 112)" };
+        var clip = new Option<double>("--clip-grad") { Description = "Max global gradient norm (0 = off)", DefaultValueFactory = _ => 0 }.Range(0.0, 1e6);
+        var initFrom = new Option<string?>("--init-from") { Description = "Encoder checkpoint whose input layer + body initialise the backbone" }.Path();
+        var logEvery = new Option<int>("--log-every") { DefaultValueFactory = _ => 10 }.Range(1, int.MaxValue);
+        var ckptEvery = new Option<int>("--checkpoint-every") { Description = "Also checkpoint every N steps (0 = epoch end only)", DefaultValueFactory = _ => 0 }.Range(0, int.MaxValue);
+        var resizeTo = new Option<int?>("--resize-to") { Description = "Resize before random crop (paper: 128 for 112)" }.Range(16, 4096);
         foreach (var o in new Option[] { data, listFile, backbone, inputSize, width, emb, dropout, channels, avgImage, loss, margin, scale, focal, optim, lr, momentum, wd,
                      schedule, milestones, factor, warmup, epochs, batch, micro, freeze, labelFraction, perId, seed, workers, threads, runDir, resume, clip, initFrom, logEvery, ckptEvery, resizeTo })
             cmd.Options.Add(o);
@@ -68,7 +68,7 @@ public sealed class TrainVerb : IVerb
             {
                 var ms = pr.GetValue(milestones);
                 IReadOnlyList<double> milestoneList = ms is null ? [] : ms == "paper" ? ScheduleOptions.PaperMilestones
-                    : ms.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(double.Parse).ToArray();
+                    : ParseMilestones(ms);
                 options = new RecognitionTrainOptions
                 {
                     Data = new TrainDataOptions
@@ -132,13 +132,35 @@ public sealed class TrainVerb : IVerb
                     AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
                     return 3;
                 }
-                catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException or NotSupportedException or InvalidOperationException)
-                {
-                    AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
-                    return 2;
-                }
             });
         });
         return cmd;
+    }
+
+    private static double[] ParseMilestones(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(m => double.Parse(m, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>'paper', or comma-separated epochs ≥ 0 in increasing order.</summary>
+    private static string? MilestonesProblem(string? list)
+    {
+        if (list is null || list == "paper") return null;
+        var parts = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) return "must be 'paper' or comma-separated epochs";
+        double previous = double.NegativeInfinity;
+        foreach (var p in parts)
+        {
+            if (!double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) || !double.IsFinite(m))
+                return $"'{p}' is not a number (use 'paper' or comma-separated epochs, e.g. 8,12)";
+            if (m < 0 || m <= previous) return "epochs must be ≥ 0 and increasing";
+            previous = m;
+        }
+        return null;
+    }
+
+    private static string? KnownBackbone(string name)
+    {
+        var n = name.Trim().ToLowerInvariant().Replace("_", "").Replace("-", "");
+        return BackboneFactory.KnownNames.Contains(n) ? null : $"unknown backbone; use one of {string.Join(", ", BackboneFactory.KnownNames)}";
     }
 }

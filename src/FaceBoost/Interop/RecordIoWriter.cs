@@ -8,13 +8,13 @@ namespace FaceBoost.Interop;
 /// framed as dmlc-core's RecordIOWriter frames it (split at aligned magic words, zero-padded to 4 bytes)
 /// and one "key\toffset\n" index line. The pair is written into a fresh generation folder and published on
 /// <see cref="Complete"/> by <see cref="RecordPairPublisher"/> (one rename switches both files), so a kill at any
-/// moment leaves the old pair or the new one. An .idx in another folder than the .rec falls back to two renames.</summary>
+/// moment leaves the old pair or the new one, also for an .idx in another folder than the .rec.</summary>
 public sealed class RecordIoWriter : IDisposable
 {
     private readonly FileStream _rec;
     private readonly StreamWriter _idx;
     private readonly string _recTmp, _idxTmp;
-    private readonly string? _generation;
+    private readonly string _generation;
     private readonly HashSet<long> _keys = [];
     private bool _completed;
 
@@ -26,18 +26,14 @@ public sealed class RecordIoWriter : IDisposable
     {
         RecPath = Path.GetFullPath(recPath);
         IdxPath = Path.GetFullPath(idxPath ?? Path.ChangeExtension(recPath, ".idx"));
+        // Both files are written into one generation folder beside the .rec, so they need different names.
+        if (Path.GetFileName(IdxPath) == Path.GetFileName(RecPath))
+            throw new ArgumentException($"{IdxPath}: the .idx needs another file name than the .rec ({RecPath})");
         Directory.CreateDirectory(Path.GetDirectoryName(RecPath)!);
-        if (Path.GetDirectoryName(IdxPath) == Path.GetDirectoryName(RecPath) && Path.GetFileName(IdxPath) != Path.GetFileName(RecPath))
-        {
-            _generation = RecordPairPublisher.NewGeneration(RecPath);
-            _recTmp = Path.Combine(_generation, Path.GetFileName(RecPath));
-            _idxTmp = Path.Combine(_generation, Path.GetFileName(IdxPath));
-        }
-        else
-        {
-            _recTmp = Runtime.AtomicFile.TempPathFor(RecPath);
-            _idxTmp = Runtime.AtomicFile.TempPathFor(IdxPath);
-        }
+        Directory.CreateDirectory(Path.GetDirectoryName(IdxPath)!);
+        _generation = RecordPairPublisher.NewGeneration(RecPath);
+        _recTmp = Path.Combine(_generation, Path.GetFileName(RecPath));
+        _idxTmp = Path.Combine(_generation, Path.GetFileName(IdxPath));
         _rec = new FileStream(_recTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         _idx = new StreamWriter(new FileStream(_idxTmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), new UTF8Encoding(false)) { NewLine = "\n" };
     }
@@ -85,13 +81,7 @@ public sealed class RecordIoWriter : IDisposable
         _idx.Flush();
         ((FileStream)_idx.BaseStream).Flush(flushToDisk: true);
         _idx.Dispose();
-        if (_generation is not null) RecordPairPublisher.Publish(_generation, RecPath, IdxPath);
-        else
-        {
-            File.Move(_recTmp, RecPath, overwrite: true);
-            File.Move(_idxTmp, IdxPath, overwrite: true);
-            Runtime.AtomicFile.SyncDirectory(Path.GetDirectoryName(RecPath)!);
-        }
+        RecordPairPublisher.Publish(_generation, RecPath, IdxPath);
         _completed = true;
     }
 
@@ -102,6 +92,6 @@ public sealed class RecordIoWriter : IDisposable
         _idx.Dispose();
         File.Delete(_recTmp);
         File.Delete(_idxTmp);
-        if (_generation is not null) try { Directory.Delete(_generation, recursive: true); } catch (IOException) { }
+        try { Directory.Delete(_generation, recursive: true); } catch (IOException) { }
     }
 }

@@ -6,7 +6,8 @@ namespace FaceBoost.Interop;
 /// <summary>Publishes a `.rec`/`.idx` pair so that a kill at any moment leaves either the old pair or the new one.
 /// The pair's files live together in a generation folder `.NAME.pair-PID-STAMP/`; `.NAME.pair` is a symlink to the
 /// current generation, and `NAME.rec`/`NAME.idx` are fixed symlinks through it. Publishing is one rename of the
-/// `.NAME.pair` link, so both names switch together. MXNet and every FaceBoost reader simply follow the links.
+/// `.NAME.pair` link, so both names switch together. An `.idx` in another folder links through the same `.NAME.pair`
+/// (by a relative path), so it switches with that one rename too. MXNet and every FaceBoost reader simply follow the links.
 /// An old pair of plain files is first moved (hard-linked) into a generation of its own, so it stays readable
 /// throughout. Generations no longer referenced (older ones, killed writes) are deleted on the next publish.</summary>
 public static class RecordPairPublisher
@@ -24,13 +25,14 @@ public static class RecordPairPublisher
     }
 
     /// <summary>Makes the pair in <paramref name="generation"/> (files named like the targets) the one that
-    /// <paramref name="recPath"/> and <paramref name="idxPath"/> (same folder) read.</summary>
+    /// <paramref name="recPath"/> and <paramref name="idxPath"/> (beside it or in another folder; another file name) read.</summary>
     public static void Publish(string generation, string recPath, string idxPath)
     {
-        string rec = Path.GetFullPath(recPath), idx = Path.GetFullPath(idxPath), dir = Path.GetDirectoryName(rec)!;
-        if (Path.GetDirectoryName(idx) != dir) throw new ArgumentException($"{idx}: the .idx must sit beside the .rec ({rec}) to be published as a pair");
+        string rec = Path.GetFullPath(recPath), idx = Path.GetFullPath(idxPath), dir = Path.GetDirectoryName(rec)!, idxDir = Path.GetDirectoryName(idx)!;
+        if (Path.GetFileName(idx) == Path.GetFileName(rec)) throw new ArgumentException($"{idx}: the .idx needs another file name than the .rec ({rec})");
         string pairLink = Path.Combine(dir, PairLinkName(rec));
-        string recVia = Path.Combine(PairLinkName(rec), Path.GetFileName(rec)), idxVia = Path.Combine(PairLinkName(rec), Path.GetFileName(idx));
+        string recVia = Path.Combine(PairLinkName(rec), Path.GetFileName(rec));
+        string idxVia = Path.GetRelativePath(idxDir, Path.Combine(dir, PairLinkName(rec), Path.GetFileName(idx)));
         AtomicFile.SyncDirectory(generation);
         if (!IsLinkTo(rec, recVia) || !IsLinkTo(idx, idxVia)) AdoptOldPair(dir, rec, idx, pairLink, recVia, idxVia);
         ReplaceWithLink(pairLink, Path.GetFileName(generation)); // the one switch
@@ -38,8 +40,10 @@ public static class RecordPairPublisher
         // Names that are not links yet (first publish into an empty folder): .idx first, so a .rec never stands without one.
         if (!IsLinkTo(idx, idxVia)) ReplaceWithLink(idx, idxVia);
         if (!IsLinkTo(rec, recVia)) ReplaceWithLink(rec, recVia);
+        AtomicFile.SyncDirectory(idxDir);
         AtomicFile.SyncDirectory(dir);
         RemoveUnreferenced(dir, Path.GetFileName(rec));
+        if (idxDir != dir) AtomicFile.RemoveStaleTemps(idxDir);
     }
 
     /// <summary>Deletes generation folders of this pair that the current link does not name, unless a live
@@ -77,6 +81,7 @@ public static class RecordPairPublisher
         ReplaceWithLink(pairLink, Path.GetFileName(old));
         ReplaceWithLink(idx, idxVia);
         ReplaceWithLink(rec, recVia);
+        AtomicFile.SyncDirectory(Path.GetDirectoryName(idx)!);
         AtomicFile.SyncDirectory(dir);
     }
 

@@ -57,8 +57,10 @@ public static class CheckpointFile
             w.Write(Encoding.ASCII.GetBytes(Magic));
             w.Write(node.ToJsonString(Json));
             w.Write(list.Count);
-            foreach (var (name, t) in list)
+            for (var i = 0; i < list.Count; i++)
             {
+                var (name, t) = list[i];
+                if (i == list.Count / 2) { w.Flush(); FaultPoint.Hit("ckpt-write", path); }
                 using var scope = NewDisposeScope(); // keeps detach()/cpu() temporaries alive until written
                 var c = t.detach().cpu().contiguous();
                 w.Write(name);
@@ -70,6 +72,7 @@ public static class CheckpointFile
                 w.Write(bytes);
             }
             w.Flush();
+            FaultPoint.Hit("ckpt-rename", path);
         });
     }
 
@@ -95,6 +98,8 @@ public static class CheckpointFile
                 for (var i = 0; i < count; i++)
                 {
                     var name = ReadString(r, length, MaxNameBytes, path, "tensor name");
+                    // No writer makes such a name, and echoing one would break the one-line error message.
+                    if (name.Any(char.IsControl)) throw new CheckpointException(path, $"tensor {i} has a name with control characters");
                     var dtype = (ScalarType)r.ReadInt32();
                     if (!KnownTypes.Contains(dtype)) throw new CheckpointException(path, $"tensor '{name}' has unknown dtype {(int)dtype}");
                     var rank = r.ReadInt32();

@@ -59,14 +59,27 @@ public sealed class RecognitionModel : IDisposable
     {
         var path = RecognitionCheckpoint.Resolve(checkpointPath);
         var (header, tensors) = RecognitionCheckpoint.Read(path);
+        FaceBackbone? backbone = null;
         try
         {
-            var backbone = BackboneFactory.Create(header.Backbone);
+            backbone = BackboneFactory.Create(header.Backbone);
             RecognitionCheckpoint.LoadModule(backbone, tensors, "model.", path);
             tensors.TryGetValue("average_image", out var avg);
             var model = new RecognitionModel(backbone, avg, (header.NormalizeMean, header.NormalizeStd));
             backbone.eval();
             return model;
+        }
+        catch (Exception e) when (e is not CheckpointException)
+        {
+            backbone?.Dispose();
+            // Options the header declares that no backbone accepts, or an average image of the wrong shape: the file is bad.
+            if (e is ArgumentException) throw new CheckpointException(path, $"declares a model that cannot be built ({e.Message})", e);
+            throw;
+        }
+        catch
+        {
+            backbone?.Dispose();
+            throw;
         }
         finally
         {

@@ -138,7 +138,13 @@ public sealed class TrainingRun : IDisposable
         if (IsRoot)
         {
             CheckpointFile.Write(path, Kind, header, list);
-            AtomicFile.WriteAllText(Path.Combine(RunDir, LatestFile), name + "\n");
+            var pointer = Path.Combine(RunDir, LatestFile);
+            AtomicFile.Write(pointer, s =>
+            {
+                s.Write(System.Text.Encoding.UTF8.GetBytes(name + "\n"));
+                s.Flush();
+                FaultPoint.Hit("pointer", pointer);
+            });
             Prune(name);
         }
         Comm.Barrier(); // nobody runs ahead of (or resumes before) rank 0's checkpoint

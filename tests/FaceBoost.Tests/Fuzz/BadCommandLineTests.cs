@@ -85,7 +85,59 @@ public sealed class BadCommandLineTests(ITestOutputHelper output) : IDisposable
             // trainer verbs and eval (their options belong to other files; only generic misuse here)
             L(usage, "train", "--no-such-option"), L(usage, "train", "--data"), L(usage, "train-gan", "--bogus", "1"), L(usage, "train-encoder", "--bogus"),
             L(usage, "eval", "--bogus"), L(usage, "eval", "--checkpoint"),
+            L(usage, "train", "--data", missing, "--run-dir", t + "/train-missing"),
+            L(usage, "train-encoder", "--generator", "g", "--data", "d", "--batch", "6", "--micro-batches", "4"),
+            .. TrainerLines().Select(l => (l.Args, (int?)usage)),
         ];
+    }
+
+    /// <summary>Out-of-range or unknown values of the trainer verbs' options, each rejected at parse time: (command line,
+    /// the option the one-line message must name).</summary>
+    private static IEnumerable<(string[] Args, string Option)> TrainerLines()
+    {
+        (string[], string) T(string option, string value) => (["train", "--data", "d", option, value], option);
+        (string[], string) G(string option, string value) => (["train-gan", "--data", "d", "--run-dir", "r", option, value], option);
+        (string[], string) E(string option, string value) => (["train-encoder", "--generator", "g", "--data", "d", option, value], option);
+        return
+        [
+            T("--backbone", "resnet9000"), T("--input-size", "4"), T("--width", "0"), T("--embedding-size", "-1"), T("--dropout", "1.5"),
+            T("--input-channels", "4"), T("--loss", "triplet"), T("--margin", "-0.5"), T("--scale", "0"), T("--focal-gamma", "-1"),
+            T("--optimizer", "lbfgs"), T("--lr", "0"), T("--lr", "-0.1"), T("--lr", "NaN"), T("--lr", "Infinity"), T("--momentum", "1"),
+            T("--weight-decay", "-1"), T("--schedule", "linear"), T("--milestones", "a,b"), T("--milestones", "10,5"), T("--milestones", "-3"),
+            T("--step-factor", "0"), T("--step-factor", "1.5"), T("--warmup-epochs", "-1"), T("--epochs", "0"), T("--batch-size", "0"),
+            T("--micro-batches", "0"), T("--freeze-body-epochs", "-1"), T("--label-fraction", "0"), T("--label-fraction", "1.01"),
+            T("--images-per-identity", "0"), T("--seed", "-1"), T("--workers", "-1"), T("--threads", "-1"), T("--clip-grad", "-1"),
+            T("--log-every", "0"), T("--checkpoint-every", "-1"), T("--resize-to", "2"), T("--run-dir", ""), T("--average-image", "a\0b"),
+            G("--resolution", "48"), G("--resolution", "4096"), G("--batch", "1"), G("--kimg", "0"), G("--lr-g", "0"), G("--lr-d", "-1"),
+            G("--r1-gamma", "-1"), G("--pl-weight", "-2"), G("--ada-target", "1"), G("--ada-target", "0"), G("--ada-kimg", "0"),
+            G("--mapping-layers", "0"), G("--z-dim", "0"), G("--w-dim", "-3"), G("--channel-base", "0"), G("--channel-max", "0"),
+            G("--snap", "0"), G("--sample-every", "-1"), G("--fd-images", "0"), G("--threads", "-1"), G("--workers", "-1"), G("--seed", "-1"),
+            G("--data", "a\0b"),
+            E("--resolution", "50"), E("--batch", "0"), E("--micro-batches", "0"), E("--steps", "0"), E("--lr", "0"), E("--lr", "nan"),
+            E("--optimizer", "sgd"), E("--l2-weight", "-1"), E("--perceptual-weight", "-1"), E("--wnorm-weight", "-1"), E("--depth", "20"),
+            E("--mode", "se"), E("--width", "2"), E("--head", "Bogus"), E("--iterations", "0"), E("--grid-every", "0"),
+            E("--checkpoint-every", "0"), E("--max-images", "-1"), E("--seed", "-1"), E("--threads", "-1"),
+            (["train-encoder", "--generator", "", "--data", "d"], "--generator"), (["train-encoder", "--generator", "g", "--data", "a\0b"], "--data"),
+        ];
+    }
+
+    [Fact]
+    public void Trainer_options_are_range_checked_at_parse_time_and_the_message_names_the_option()
+    {
+        var failures = new List<string>();
+        var lines = TrainerLines().ToList();
+        foreach (var (args, option) in lines)
+        {
+            var err = new StringWriter();
+            int rc = Program.Run(args, err);
+            var text = err.ToString().Trim();
+            var shown = string.Join(' ', args);
+            if (rc != ExitCodes.BadInput) failures.Add($"exit {rc}: {shown}: {text}");
+            else if (text.Contains('\n') || !text.StartsWith($"faceboost {args[0]}: ", StringComparison.Ordinal) || !text.Contains(option, StringComparison.Ordinal))
+                failures.Add($"not 'faceboost {args[0]}: {option} …': {shown}: {text}");
+        }
+        output.WriteLine($"{lines.Count} trainer option lines, {failures.Count} failures");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]

@@ -5,6 +5,9 @@ using FaceBoost.Data;
 using FaceBoost.Experiments;
 using FaceBoost.Imaging;
 using FaceBoost.Interop;
+using FaceBoost.Nets;
+using FaceBoost.Nets.StyleGan;
+using FaceBoost.Training;
 using SkiaSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -21,7 +24,7 @@ public sealed class FormatFuzzTests(ITestOutputHelper output) : IDisposable
     private const long MaxAllocatedPerInput = 64L << 20;
     private const long MaxRssGrowth = 256L << 20;
     private const long FuzzPixelCap = 1L << 20;
-    /// <summary>Multiplies every format's input count (×3 ≈ 34,500 inputs, about 10 s in-process).</summary>
+    /// <summary>Multiplies every format's input count (×3 = 37,200 inputs, about 30 s in-process; the checkpoint kinds build their networks).</summary>
     private const int Scale = 3;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("fb-fuzz-").FullName;
@@ -92,7 +95,7 @@ public sealed class FormatFuzzTests(ITestOutputHelper output) : IDisposable
             }
             catch (Exception ex) when (t.Documented(ex))
             {
-                Assert.DoesNotContain('\n', ex.Message);
+                Assert.False(ex.Message.Contains('\n'), $"{t.Format} input {i} ({what}): a multi-line message: {ex.Message}");
                 stats.Rejected++;
             }
             catch (Exception ex)
@@ -157,6 +160,18 @@ public sealed class FormatFuzzTests(ITestOutputHelper output) : IDisposable
         var groupsSeed = Encoding.UTF8.GetBytes("Ann A\nBob B\nCid A\n");
         var packPairsSeed = Encoding.UTF8.GetBytes("a.jpg b.jpg 1\nc.jpg d.jpg 0\n");
 
+        // Checkpoints (.fbck): each kind is read the whole way a user's command reads it, network built and weights loaded.
+        bool IsCheckpointError(Exception e) => e is CheckpointException;
+        var (recognitionSeeds, encoderSeeds, ganSeeds) = CheckpointSeeds();
+        int LoadRecognition(byte[] b) { using var m = RecognitionModel.Load(FileFor("r.fbck", b)); return m.EmbeddingSize; }
+        int LoadEncoder(byte[] b)
+        {
+            using var ck = EncoderCheckpoint.Load(FileFor("e.fbck", b));
+            using var e = ck.CreateEncoder();
+            return ck.Info.Step;
+        }
+        int LoadGan(byte[] b) { using var g = GanCheckpoint.LoadGenerator(FileFor("g.fbck", b)); return g.Options.Resolution; }
+
         return
         [
             new("PNG", 1600, pngs, false, DecodeImage, IsImageError),
@@ -180,7 +195,43 @@ public sealed class FormatFuzzTests(ITestOutputHelper output) : IDisposable
                 Reshape: pkl => WithDataPkl(pthSeeds[1], pkl)),
             new(".pth (torch data.pkl)", 200, [DataPkl(pthSeeds[0])], false, b => LoadPth(FileFor("w.pth", b)), IsData,
                 Reshape: pkl => WithDataPkl(pthSeeds[0], pkl)),
+            new(".fbck recognition", 300, recognitionSeeds, false, LoadRecognition, IsCheckpointError),
+            new(".fbck encoder", 300, encoderSeeds, false, LoadEncoder, IsCheckpointError),
+            new(".fbck GAN", 300, ganSeeds, false, LoadGan, IsCheckpointError),
         ];
+    }
+
+    /// <summary>Small valid checkpoints of each kind, written at run time through the trainers' own writers.</summary>
+    private (List<byte[]> Recognition, List<byte[]> Encoder, List<byte[]> Gan) CheckpointSeeds()
+    {
+        manual_seed(5);
+        byte[] Saved(string name, Action<string> write) { var p = Path.Combine(_dir, name); write(p); return File.ReadAllBytes(p); }
+        var recognition = new List<byte[]>();
+        foreach (var channels in new[] { 3, 6 })
+        {
+            var options = new BackboneOptions { Name = "iresnet18", InputSize = 32, BaseWidth = 4, EmbeddingSize = 8, InputChannels = channels };
+            using var backbone = BackboneFactory.Create(options);
+            using var head = randn(5, 8);
+            using var avg = rand(3, 32, 32);
+            var tensors = RecognitionCheckpoint.StateOf(backbone, "model.").Append(new("head.weight", head)).ToList();
+            if (channels == 6) tensors.Add(new("average_image", avg));
+            recognition.Add(Saved($"seed-rec-{channels}.fbck", p => RecognitionCheckpoint.Write(p,
+                new CheckpointHeader { Backbone = options, NumClasses = 5, GlobalStep = 12, Epoch = 1 }, tensors)));
+        }
+        var encoderOptions = new PspEncoderOptions(18, "ir", 4, 32, 4, 8, StyleHead.Pool);
+        using (var encoder = new PspEncoder(encoderOptions))
+        using (var avg = rand(1, 3, 32, 32))
+        using (var meanW = randn(8))
+        {
+            var encoderSeed = Saved("seed-enc.fbck", p => EncoderCheckpoint.Save(p, new EncoderCheckpointInfo(encoderOptions, 6, 0, 1, null, "ms-ssim", 6), encoder, avg, meanW));
+            var gan = new List<byte[]>();
+            foreach (var res in new[] { 8, 16 })
+            {
+                using var g = new StyleGenerator(new GeneratorOptions(res, 8, 8, 1, 64, 8));
+                gan.Add(Saved($"seed-gan-{res}.fbck", p => GanCheckpoint.SaveGenerator(p, g)));
+            }
+            return (recognition, [encoderSeed], gan);
+        }
     }
 
     private static int LoadPth(string path)

@@ -11,7 +11,8 @@ namespace FaceBoost.Tests.Fuzz;
 /// run leaves no temp file or unreferenced generation behind.</summary>
 public sealed class PackKillTests(ITestOutputHelper output)
 {
-    private static void WriteTree(string root, int identities, int perIdentity, int seed)
+    /// <summary>An identity tree of noise PNGs (48 px), written at run time; also the kill tests' training data.</summary>
+    internal static void WriteTree(string root, int identities, int perIdentity, int seed)
     {
         var rng = new Random(seed);
         for (int id = 0; id < identities; id++)
@@ -115,6 +116,50 @@ public sealed class PackKillTests(ITestOutputHelper output)
             // The two names, the pair link and exactly one generation folder.
             Assert.Equal(4, entries.Length);
             Assert.Single(entries, e => e!.StartsWith(".train.rec.pair-", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
+    public void An_idx_in_another_folder_switches_with_the_rec_through_the_one_pair_link()
+    {
+        MpiRun.InTempFolder("fb-pairsplit-", root =>
+        {
+            string recDir = Path.Combine(root, "rec"), idxDir = Path.Combine(root, "meta");
+            string rec = Path.Combine(recDir, "train.rec"), idx = Path.Combine(idxDir, "train.idx");
+            void Write(int n)
+            {
+                using var w = new RecordIoWriter(rec, idx);
+                for (int k = 0; k < n; k++) w.Write(k, IrHeader.Scalar(0, (ulong)k).Pack(new byte[5 + k]));
+                w.Complete();
+            }
+            int Keys() { using var r = new RecordIoReader(rec, idx); return r.Keys.Count; }
+
+            // A plain old pair in two folders, adopted on the first publish.
+            Directory.CreateDirectory(recDir);
+            Directory.CreateDirectory(idxDir);
+            using (var fs = File.Create(rec)) RecordIoWriter.WriteFramed(fs, IrHeader.Scalar(0, 0).Pack([1, 2, 3]));
+            File.WriteAllText(idx, "0\t0\n");
+            Write(3);
+            Assert.Equal(3, Keys());
+            // Both names resolve through .train.rec.pair: renaming that one link switches the .rec and the .idx together.
+            Assert.Equal(".train.rec.pair/train.rec", new FileInfo(rec).LinkTarget);
+            Assert.Equal("../rec/.train.rec.pair/train.idx", new FileInfo(idx).LinkTarget);
+            var first = new FileInfo(Path.Combine(recDir, ".train.rec.pair")).LinkTarget;
+
+            // A writer killed before its switch (abandoned here) changes nothing that is read.
+            using (var w = new RecordIoWriter(rec, idx)) w.Write(0, [9, 9]);
+            Assert.Equal(3, Keys());
+
+            Write(5);
+            Assert.Equal(5, Keys());
+            Assert.NotEqual(first, new FileInfo(Path.Combine(recDir, ".train.rec.pair")).LinkTarget);
+            Assert.Equal(["train.idx"], Directory.EnumerateFileSystemEntries(idxDir).Select(Path.GetFileName).ToArray());
+            var recEntries = Directory.EnumerateFileSystemEntries(recDir).Select(Path.GetFileName).ToArray();
+            Assert.Equal(3, recEntries.Length); // train.rec, the pair link and exactly one generation
+            Assert.Single(recEntries, e => e!.StartsWith(".train.rec.pair-", StringComparison.Ordinal));
+
+            // The two files of a pair share one generation folder, so they need different names.
+            Assert.Throws<ArgumentException>(() => new RecordIoWriter(rec, Path.Combine(idxDir, "train.rec")));
         });
     }
 
