@@ -45,6 +45,7 @@ internal static class ExperimentConsole
         {
             AnsiConsole.MarkupLine($"[bold]Verification on {Markup.Escape(set)}[/]");
             Console.WriteLine(ReportWriter.MarkdownTable(o.Table, set));
+            foreach (var line in ReportWriter.PairedLines(o.Table, set)) Console.WriteLine("- " + line);
             AnsiConsole.WriteLine();
         }
         AnsiConsole.MarkupLine($"report: [link]{Markup.Escape(o.ReportHtml)}[/] and {Markup.Escape(o.ReportMarkdown)}");
