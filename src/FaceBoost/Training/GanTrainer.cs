@@ -128,15 +128,7 @@ public sealed class GanTrainer : IDisposable
     {
         _run.WriteOptions(_o);
         var total = (long)(_o.TotalKimg * 1000);
-        if (State.Step == 0)
-        {
-            double? fd0 = _run.IsRoot ? _fd?.Measure(GEma) : null;
-            State = State with { InitialFrechetDistance = fd0 };
-            _run.Stats.Write(new JsonObject { ["kimg"] = 0.0, ["step"] = 0, ["fd"] = fd0, ["fd_features"] = _fd?.FeatureName, ["ada_p"] = 0.0 });
-            SaveSamples(0);
-            State = State with { NextSampleImages = (long)(_o.SampleKimg * 1000), NextSnapshotImages = (long)(_o.SnapshotKimg * 1000) };
-            SaveCheckpoint();
-        }
+        if (State.Step == 0) StartFresh();
         var nextLog = State.ImagesShown + (long)(_o.LogKimg * 1000);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long imagesSinceLog = 0;
@@ -174,6 +166,17 @@ public sealed class GanTrainer : IDisposable
         }
         if (State.ImagesShown < total) SaveCheckpoint(); // cancelled: keep where it stopped
         return State;
+    }
+
+    /// <summary>A fresh run's step 0: the initial Fréchet distance, samples and checkpoint, and the first cadence marks.</summary>
+    private void StartFresh()
+    {
+        double? fd0 = _run.IsRoot ? _fd?.Measure(GEma) : null;
+        State = State with { InitialFrechetDistance = fd0 };
+        _run.Stats.Write(new JsonObject { ["kimg"] = 0.0, ["step"] = 0, ["fd"] = fd0, ["fd_features"] = _fd?.FeatureName, ["ada_p"] = 0.0 });
+        SaveSamples(0);
+        State = State with { NextSampleImages = (long)(_o.SampleKimg * 1000), NextSnapshotImages = (long)(_o.SnapshotKimg * 1000) };
+        SaveCheckpoint();
     }
 
     /// <summary>Fails on every rank if any rank's G, D or G_ema parameters have drifted from rank 0's.</summary>
