@@ -33,10 +33,11 @@ public sealed class TrainEncoderVerb : IVerb
         var iterations = new Option<int>("--iterations") { Description = "ReStyle refinement passes (paper 1)", DefaultValueFactory = _ => 1 };
         var gridEvery = new Option<int>("--grid-every") { Description = "Save a reconstruction grid every N steps", DefaultValueFactory = _ => 100 };
         var ckptEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps", DefaultValueFactory = _ => 200 };
+        var logEvery = new Option<int>("--log-every") { Description = "Write a stats.jsonl row every N steps", DefaultValueFactory = _ => 10 };
         var maxImages = new Option<int>("--max-images") { Description = "Use at most N images (0 = all)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 };
-        foreach (var o in new Option[] { generator, data, run, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, maxImages, seed, threads, micro })
+        foreach (var o in new Option[] { generator, data, run, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, logEvery, maxImages, seed, threads, micro })
             cmd.Options.Add(o);
         cmd.SetAction(pr =>
         {
@@ -45,7 +46,7 @@ public sealed class TrainEncoderVerb : IVerb
                 pr.GetValue(generator), pr.GetValue(data), pr.GetValue(run)!, pr.GetValue(resolution), pr.GetValue(batch), pr.GetValue(steps),
                 pr.GetValue(lr), pr.GetValue(optimizer)!, pr.GetValue(l2), pr.GetValue(perceptual), pr.GetValue(wnorm), pr.GetValue(lpips),
                 pr.GetValue(depth), pr.GetValue(mode)!, pr.GetValue(width), pr.GetValue(head), pr.GetValue(iterations),
-                pr.GetValue(gridEvery), pr.GetValue(ckptEvery), MaxImages: pr.GetValue(maxImages), Seed: pr.GetValue(seed), MicroBatches: pr.GetValue(micro));
+                pr.GetValue(gridEvery), pr.GetValue(ckptEvery), pr.GetValue(logEvery), MaxImages: pr.GetValue(maxImages), Seed: pr.GetValue(seed), MicroBatches: pr.GetValue(micro));
             options.Validate();
             // Local (no libmpi) unless launched by mpirun; then this process is one rank of the job.
             using var comm = Communicators.FromEnvironment();
