@@ -136,7 +136,7 @@ public sealed class EncoderTrainer
             // The generator is frozen: eval, no gradients into it (only through it, to the encoder).
             MeanW = generator.MeanW.detach();
             Average = GeneratorInversion.AverageImage(generator, o.Resolution);
-            if (run.IsRoot) Imaging.ImageWriter.Save(TensorImages.ToImage(Average), Path.Combine(o.RunDir, "average.png"));
+            if (run.IsRoot) Imaging.ImageWriter.Save(Imaging.TensorImages.SignedToImage(Average), Path.Combine(o.RunDir, "average.png"));
             manual_seed(o.Seed);
             var expected = o.EncoderFor(generator.NumWs, generator.WDim);
             using var ck = o.Resume ? run.OpenLatest() : null;
