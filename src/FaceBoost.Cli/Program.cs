@@ -1,3 +1,4 @@
+using FaceBoost.Training;
 using System.CommandLine;
 using System.Reflection;
 using FaceBoost.Imaging;
