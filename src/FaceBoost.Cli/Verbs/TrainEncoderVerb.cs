@@ -15,7 +15,7 @@ public sealed class TrainEncoderVerb : IVerb
         var cmd = new Command("train-encoder", "Train a pSp/ReStyle encoder (6-channel IR-SE) to invert a frozen StyleGAN generator on unlabeled aligned faces (no labels, no identity loss).");
         var generator = new Option<string>("--generator") { Description = "Generator checkpoint from `faceboost train-gan`", Required = true };
         var data = new Option<string>("--data") { Description = "Folder of aligned face images (searched recursively; labels unused)", Required = true };
-        var run = new Option<string>("--run") { Description = "Run folder (resumed if it holds a checkpoint)", DefaultValueFactory = _ => "runs/encoder" };
+        var runDir = new Option<string>("--run-dir") { Description = "Run folder (resumed if it holds a checkpoint)", DefaultValueFactory = _ => "runs/encoder" };
         var resolution = new Option<int>("--resolution") { Description = "Encoder input / loss size (paper 112; 32–64 on CPU)", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch") { Description = "Global batch size (paper 8; under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 8 };
         var micro = new Option<int>("--micro-batches") { Description = "Split each rank's batch into N chunks whose gradients accumulate", DefaultValueFactory = _ => 1 };
@@ -37,13 +37,13 @@ public sealed class TrainEncoderVerb : IVerb
         var maxImages = new Option<int>("--max-images") { Description = "Use at most N images (0 = all)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 };
-        foreach (var o in new Option[] { generator, data, run, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, logEvery, maxImages, seed, threads, micro })
+        foreach (var o in new Option[] { generator, data, runDir, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, logEvery, maxImages, seed, threads, micro })
             cmd.Options.Add(o);
         cmd.SetAction(pr =>
         {
             TorchRuntime.Initialize(pr.GetValue(threads));
             var options = new EncoderTrainOptions(
-                pr.GetValue(generator), pr.GetValue(data), pr.GetValue(run)!, pr.GetValue(resolution), pr.GetValue(batch), pr.GetValue(steps),
+                pr.GetValue(generator), pr.GetValue(data), pr.GetValue(runDir)!, pr.GetValue(resolution), pr.GetValue(batch), pr.GetValue(steps),
                 pr.GetValue(lr), pr.GetValue(optimizer)!, pr.GetValue(l2), pr.GetValue(perceptual), pr.GetValue(wnorm), pr.GetValue(lpips),
                 pr.GetValue(depth), pr.GetValue(mode)!, pr.GetValue(width), pr.GetValue(head), pr.GetValue(iterations),
                 pr.GetValue(gridEvery), pr.GetValue(ckptEvery), pr.GetValue(logEvery), MaxImages: pr.GetValue(maxImages), Seed: pr.GetValue(seed), MicroBatches: pr.GetValue(micro));

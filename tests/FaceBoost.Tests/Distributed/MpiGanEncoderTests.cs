@@ -78,7 +78,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             [
                 "train-encoder", "--generator", ganDir, "--data", orl, "--resolution", "32",
                 "--batch", "8", "--steps", "6", "--lr", "0.001", "--depth", "18", "--width", "8", "--max-images", "64", "--seed", "3",
-                "--grid-every", "3", "--checkpoint-every", "3", "--threads", "1", "--run", run,
+                "--grid-every", "3", "--checkpoint-every", "3", "--threads", "1", "--run-dir", run,
             ];
             var singleDir = Path.Combine(root, "single");
             var mpiDir = Path.Combine(root, "mpi");

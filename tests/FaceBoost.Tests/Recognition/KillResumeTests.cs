@@ -85,7 +85,7 @@ public sealed class KillResumeTests(ITestOutputHelper log)
             [
                 "train-encoder", "--generator", generator, "--data", orl, "--resolution", "32", "--batch", "8", "--steps", "24",
                 "--lr", "0.001", "--depth", "18", "--width", "8", "--max-images", "64", "--seed", "3", "--threads", "1",
-                "--log-every", "1", "--checkpoint-every", "3", "--grid-every", "100", "--run", dir,
+                "--log-every", "1", "--checkpoint-every", "3", "--grid-every", "100", "--run-dir", dir,
             ];
             var fullDir = Path.Combine(root, "full");
             MpiRun.Succeed(MpiRun.Cli(Args(fullDir), 1), Limit);
