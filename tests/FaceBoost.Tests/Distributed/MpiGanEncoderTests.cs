@@ -8,6 +8,7 @@ namespace FaceBoost.Tests.Distributed;
 /// at 32 px with tiny networks. The encoder is deterministic, so 2 ranks must equal one process that splits the same
 /// global batch into 2 micro-batches; the GAN draws different latents per rank (as stylegan2-ada does), so there the
 /// checks are the replica-consistency check at every snapshot, rank-0-only output, and resume.</summary>
+[Collection(Recognition.RecognitionCollection.Name)]
 public sealed class MpiGanEncoderTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);

@@ -10,6 +10,7 @@ namespace FaceBoost.Tests.Recognition;
 /// same seed (recognition and encoder: bit-identical final weights; GAN: the kimg counter and log continue where the last
 /// snapshot left them). The in-process resume tests cover the state; these cover the process boundary — a killed
 /// process leaves whatever it was writing, and the resumed one is a new process with a new hash seed.</summary>
+[Collection(RecognitionCollection.Name)]
 public sealed class KillResumeTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(180);

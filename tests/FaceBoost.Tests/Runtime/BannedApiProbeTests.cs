@@ -9,6 +9,7 @@ namespace FaceBoost.Tests.Runtime;
 /// Directory.Build.props / Directory.Packages.props by absolute path — exactly what every src/ and bench/ project
 /// gets — must fail to build on unheld-Scalar calls and build once they are written with held Scalars.
 /// Restores from the local NuGet cache (TorchSharp is already there from building this solution).</summary>
+[Collection(Recognition.RecognitionCollection.Name)]
 public sealed partial class BannedApiProbeTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
