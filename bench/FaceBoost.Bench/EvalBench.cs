@@ -1,3 +1,4 @@
+using FaceBoost.Training;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

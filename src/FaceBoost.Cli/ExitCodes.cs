@@ -10,7 +10,7 @@ public static class ExitCodes
     public const int BadInput = 2;
     /// <summary>An I/O failure: disk full, read-only or unreadable folder, permission denied.</summary>
     public const int Io = 3;
-    /// <summary>The data-parallel job failed: a peer rank died or hung, or MPI/NCCL reported an error.</summary>
+    /// <summary>The data-parallel job failed: a peer rank died or hung, or MPI reported an error.</summary>
     public const int Distributed = 4;
     /// <summary>Interrupted (Ctrl-C).</summary>
     public const int Interrupted = 130;

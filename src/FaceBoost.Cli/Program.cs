@@ -1,3 +1,5 @@
+using FaceBoost.Cli.Verbs;
+using FaceBoost.Training;
 using System.CommandLine;
 using System.Reflection;
 using FaceBoost.Imaging;
@@ -45,13 +47,17 @@ public static class Program
     {
         var root = new RootCommand("FaceBoost: face recognition boosted by StyleGAN pretraining on unlabeled faces.");
         root.Options.Add(new Option<bool>("--verbose") { Description = "On failure, print the stack trace too (also FACEBOOST_DEBUG=1)", Recursive = true });
-        var verbs = typeof(Program).Assembly.GetTypes()
-            .Where(t => typeof(IVerb).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
-            .Select(t => ((IVerb)Activator.CreateInstance(t)!).Build())
-            .OrderBy(c => c.Name, StringComparer.Ordinal);
-        foreach (var verb in verbs) root.Subcommands.Add(verb);
+        foreach (var verb in Verbs.Select(v => v.Build()).OrderBy(c => c.Name, StringComparer.Ordinal)) root.Subcommands.Add(verb);
         return root;
     }
+
+    /// <summary>Every verb of the command (a test checks that no IVerb is left out).</summary>
+    public static IReadOnlyList<IVerb> Verbs { get; } =
+    [
+        new DatasetInfoVerb(), new DemoVerb(), new DistCheckVerb(), new EvalVerb(), new ExperimentVerb(), new ExportVerb(),
+        new ImportVerb(), new InfoVerb(), new InvertVerb(), new PackPairsVerb(), new PackVerb(), new PrepareVerb(),
+        new RenderFacesVerb(), new SampleVerb(), new SynthVerb(), new TrainEncoderVerb(), new TrainGanVerb(), new TrainVerb(),
+    ];
 
     /// <summary>The exit code and the one-line message for a failure that reached the boundary.</summary>
     public static (int Code, string Message) Classify(Exception ex)

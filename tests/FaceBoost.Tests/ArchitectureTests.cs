@@ -66,7 +66,7 @@ public sealed class ArchitectureTests
         Assert.DoesNotContain(edges, e => e.From == ns + "Callee");
     }
 
-    /// <summary>"FaceBoost.Synthesis.Procedural.SplitMix64" → "Synthesis"; null outside FaceBoost.&lt;Folder&gt;.</summary>
+    /// <summary>"FaceBoost.Synthesis.Procedural.FaceIdentity" → "Synthesis"; null outside FaceBoost.&lt;Folder&gt;.</summary>
     private static string? Folder(string typeName)
     {
         var parts = typeName.Split('.');

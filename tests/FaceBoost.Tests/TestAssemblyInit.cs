@@ -1,11 +1,9 @@
 using System.Runtime.CompilerServices;
 using FaceBoost.Runtime;
 
-// One test class at a time. TorchSharp passes implicit Scalars (e.g. the alpha of `a + b`, BatchNorm's
-// num_batches_tracked increment) that nothing references once their handle reaches libtorch; another test's
-// allocations on a parallel thread can start a GC that finalizes one mid-op (seen in CI as "For integral input
-// tensors, argument alpha must not be a floating point number" and "toFloat: Expected false to be true").
-[assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run in parallel (xUnit's default, one collection per class); what needs the process to itself is in
+// Recognition.RecognitionCollection. Held Scalars everywhere (BannedSymbols.txt, docs/torchsharp-hazards.md) are what
+// made this safe again: an unheld one used to be finalized mid-op by a GC that another test's allocations started.
 
 namespace FaceBoost.Tests;
 

@@ -1,3 +1,4 @@
+using FaceBoost.Training;
 using FaceBoost.Imaging;
 using System.CommandLine;
 using System.Globalization;

@@ -37,11 +37,11 @@ public sealed class SampleVerb : IVerb
                 imgs.Add(g.Forward(LatentSeeds.Z(chunk, g.ZDim), pr.GetValue(psi)));
             }
             var all = cat(imgs, 0);
-            if (gridPath is not null) { ImageGridWriter.Save(all, gridPath, pr.GetValue(columns)); Console.WriteLine($"wrote {gridPath}"); }
+            if (gridPath is not null) { FaceBoost.Imaging.ImageGrid.SavePng(all, gridPath, pr.GetValue(columns), padding: 1); Console.WriteLine($"wrote {gridPath}"); }
             if (dir is not null)
             {
                 Directory.CreateDirectory(dir);
-                var rgb = FeatureExtractors.ToRgbImages(all);
+                var rgb = FaceBoost.Imaging.TensorImages.FromSignedTensor(all);
                 for (var i = 0; i < rgb.Count; i++) FaceBoost.Imaging.ImageWriter.Save(rgb[i], Path.Combine(dir, $"seed{list[i]:0000}.png"));
                 Console.WriteLine($"wrote {rgb.Count} images to {dir}");
             }

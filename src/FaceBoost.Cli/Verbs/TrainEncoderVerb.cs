@@ -15,7 +15,7 @@ public sealed class TrainEncoderVerb : IVerb
         var cmd = new Command("train-encoder", "Train a pSp/ReStyle encoder (6-channel IR-SE) to invert a frozen StyleGAN generator on unlabeled aligned faces (no labels, no identity loss).");
         var generator = new Option<string>("--generator") { Description = "Generator checkpoint from `faceboost train-gan`", Required = true }.Path();
         var data = new Option<string>("--data") { Description = "Folder of aligned face images (searched recursively; labels unused)", Required = true }.Path();
-        var run = new Option<string>("--run") { Description = "Run folder (resumed if it holds a checkpoint)", DefaultValueFactory = _ => "runs/encoder" };
+        var runDir = new Option<string>("--run-dir") { Description = "Run folder (resumed if it holds a checkpoint)", DefaultValueFactory = _ => "runs/encoder" }.Path();
         var resolution = new Option<int>("--resolution") { Description = "Encoder input / loss size (paper 112; 32–64 on CPU)", DefaultValueFactory = _ => 64 }.Rule(v => v is >= 16 and <= 1024 && v % 16 == 0 ? null : "must be a multiple of 16 from 16 to 1024");
         var batch = new Option<int>("--batch") { Description = "Global batch size (paper 8; under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 8 }.Range(1, 1 << 16);
         var micro = new Option<int>("--micro-batches") { Description = "Split each rank's batch into N chunks whose gradients accumulate", DefaultValueFactory = _ => 1 }.Range(1, 4096);
@@ -33,19 +33,20 @@ public sealed class TrainEncoderVerb : IVerb
         var iterations = new Option<int>("--iterations") { Description = "ReStyle refinement passes (paper 1)", DefaultValueFactory = _ => 1 }.Range(1, 100);
         var gridEvery = new Option<int>("--grid-every") { Description = "Save a reconstruction grid every N steps", DefaultValueFactory = _ => 100 }.Range(1, int.MaxValue);
         var ckptEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps", DefaultValueFactory = _ => 200 }.Range(1, int.MaxValue);
+        var logEvery = new Option<int>("--log-every") { Description = "Write a stats.jsonl row every N steps", DefaultValueFactory = _ => 10 }.Range(1, int.MaxValue);
         var maxImages = new Option<int>("--max-images") { Description = "Use at most N images (0 = all)", DefaultValueFactory = _ => 0 }.Range(0, int.MaxValue);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 }.Range(0, int.MaxValue);
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = default)", DefaultValueFactory = _ => 0 }.Range(0, 1024);
-        foreach (var o in new Option[] { generator, data, run, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, maxImages, seed, threads, micro })
+        foreach (var o in new Option[] { generator, data, runDir, resolution, batch, steps, lr, optimizer, l2, perceptual, wnorm, lpips, depth, mode, width, head, iterations, gridEvery, ckptEvery, logEvery, maxImages, seed, threads, micro })
             cmd.Options.Add(o);
         cmd.SetAction(pr =>
         {
             TorchRuntime.Initialize(pr.GetValue(threads));
             var options = new EncoderTrainOptions(
-                pr.GetValue(generator), pr.GetValue(data), pr.GetValue(run)!, pr.GetValue(resolution), pr.GetValue(batch), pr.GetValue(steps),
+                pr.GetValue(generator), pr.GetValue(data), pr.GetValue(runDir)!, pr.GetValue(resolution), pr.GetValue(batch), pr.GetValue(steps),
                 pr.GetValue(lr), pr.GetValue(optimizer)!, pr.GetValue(l2), pr.GetValue(perceptual), pr.GetValue(wnorm), pr.GetValue(lpips),
                 pr.GetValue(depth), pr.GetValue(mode)!, pr.GetValue(width), pr.GetValue(head), pr.GetValue(iterations),
-                pr.GetValue(gridEvery), pr.GetValue(ckptEvery), MaxImages: pr.GetValue(maxImages), Seed: pr.GetValue(seed), MicroBatches: pr.GetValue(micro));
+                pr.GetValue(gridEvery), pr.GetValue(ckptEvery), pr.GetValue(logEvery), MaxImages: pr.GetValue(maxImages), Seed: pr.GetValue(seed), MicroBatches: pr.GetValue(micro));
             options.Validate();
             // Local (no libmpi) unless launched by mpirun; then this process is one rank of the job.
             using var comm = Communicators.FromEnvironment();

@@ -20,7 +20,7 @@ public sealed class GradientAllReducer(ICommunicator comm, long bucketBytes = 25
         var grads = parameters.Where(p => p.requires_grad && p.grad is not null).Select(p => p.grad!).ToList();
         foreach (var g in grads)
             if (g.dtype != ScalarType.Float32 || g.device_type != DeviceType.CPU)
-                throw new NotSupportedException($"MPI all-reduce works on CPU float32 gradients, got {g.dtype} on {g.device_type} (use the NCCL backend for CUDA)");
+                throw new NotSupportedException($"MPI all-reduce works on CPU float32 gradients, got {g.dtype} on {g.device_type} (data-parallel training has no CUDA backend)");
         float scale = 1f / Communicator.WorldSize;
         using var heldScale = scale.ToScalar();
         int start = 0;

@@ -1,7 +1,7 @@
 namespace FaceBoost.Distributed;
 
 /// <summary>The collectives every trainer needs to run data-parallel: a single process uses
-/// <see cref="LocalCommunicator"/> (no-ops), several use MPI (or NCCL on GPUs).</summary>
+/// <see cref="LocalCommunicator"/> (no-ops), several use MPI.</summary>
 public interface ICommunicator : IDisposable
 {
     int Rank { get; }

@@ -7,7 +7,7 @@ public static class ImageGrid
 {
     /// <summary>Writes the images of an N×3×H×W (or 3×H×W) normalised tensor as a grid.</summary>
     public static void SavePng(torch.Tensor images, string path, int columns, float mean = 0.5f, float std = 0.5f, int padding = 2)
-        => SavePng(TensorImages.FromTensor(images, mean, std), path, columns, padding: padding);
+        => SavePng(TensorImages.FromNormalisedTensor(images, mean, std), path, columns, padding: padding);
 
     /// <summary>Writes images as a grid, row-major, <paramref name="columns"/> per row, on a black background with
     /// <paramref name="padding"/> pixels around every cell. Images of different sizes are centred in cells of the

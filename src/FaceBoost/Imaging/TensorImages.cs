@@ -3,12 +3,39 @@ using static TorchSharp.torch;
 
 namespace FaceBoost.Imaging;
 
-/// <summary>Converts between <see cref="RgbImage"/>s and normalised float32 tensors: value = (pixel − mean) / std,
-/// pixel in [0, 1]. The defaults (0.5, 0.5) map [0, 1] to [−1, 1], the range StyleGAN and arcface use.</summary>
+/// <summary>Converts between <see cref="RgbImage"/>s (pixels in [0, 1]) and float32 N×3×H×W tensors, in one of two
+/// ranges, each with its own methods:
+/// <list type="bullet">
+/// <item>signed, [−1, 1] (StyleGAN, pSp, arcface): <see cref="ToSignedTensor(IReadOnlyList{RgbImage})"/>,
+/// <see cref="FromSignedTensor"/>, <see cref="SignedToImage"/>;</item>
+/// <item>normalised, (pixel − mean) / std (a loader's transform): <see cref="Normalise"/>,
+/// <see cref="ToNormalisedTensor"/>, <see cref="FromNormalisedTensor"/>.</item>
+/// </list>
+/// Values are scaled in managed code: an implicit TorchSharp Scalar (`x.sub(1.0)`) can be finalized mid-op
+/// (docs/torchsharp-hazards.md).</summary>
 public static class TensorImages
 {
-    /// <summary>Stacks same-sized images into an N×3×H×W float32 tensor.</summary>
-    public static Tensor ToTensor(IReadOnlyList<RgbImage> images, float mean = 0.5f, float std = 0.5f)
+    private const float SignedMean = 0.5f, SignedStd = 0.5f;
+
+    /// <summary>Stacks same-sized images into an N×3×H×W tensor in [−1, 1].</summary>
+    public static Tensor ToSignedTensor(IReadOnlyList<RgbImage> images) => ToNormalisedTensor(images, SignedMean, SignedStd);
+
+    /// <summary>One image as a 1×3×H×W tensor in [−1, 1].</summary>
+    public static Tensor ToSignedTensor(RgbImage image) => ToNormalisedTensor([image], SignedMean, SignedStd);
+
+    /// <summary>Images of an N×3×H×W (or 3×H×W, or 1-channel) tensor in [−1, 1], clamped to [0, 1].</summary>
+    public static IReadOnlyList<RgbImage> FromSignedTensor(Tensor t) => FromNormalisedTensor(t, SignedMean, SignedStd);
+
+    /// <summary>The single image of a 3×H×W (or 1×3×H×W) tensor in [−1, 1], clamped.</summary>
+    public static RgbImage SignedToImage(Tensor t)
+    {
+        var images = FromSignedTensor(t);
+        if (images.Count != 1) throw new ArgumentException($"expected one image, the tensor holds {images.Count}", nameof(t));
+        return images[0];
+    }
+
+    /// <summary>Stacks same-sized images into an N×3×H×W tensor of (pixel − mean) / std.</summary>
+    public static Tensor ToNormalisedTensor(IReadOnlyList<RgbImage> images, float mean, float std)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0) throw new ArgumentException("no images to stack", nameof(images));
@@ -17,7 +44,7 @@ public static class TensorImages
         var buf = new float[images.Count * per];
         for (int n = 0; n < images.Count; n++)
         {
-            var img = images[n];
+            var img = images[n] ?? throw new ArgumentNullException(nameof(images), $"image {n} is null");
             if (img.Width != w || img.Height != h)
                 throw new ArgumentException($"image {n} is {img.Width}x{img.Height}, image 0 is {w}x{h}: all must match", nameof(images));
             Normalise(img.Pixels, buf.AsSpan(n * per, per), mean, std);
@@ -25,17 +52,8 @@ public static class TensorImages
         return torch.tensor(buf, new long[] { images.Count, 3, h, w }, dtype: ScalarType.Float32);
     }
 
-    /// <summary>One image as a 3×H×W tensor.</summary>
-    public static Tensor ToTensor(RgbImage image, float mean = 0.5f, float std = 0.5f)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var buf = new float[image.Pixels.Length];
-        Normalise(image.Pixels, buf, mean, std);
-        return torch.tensor(buf, new long[] { 3, image.Height, image.Width }, dtype: ScalarType.Float32);
-    }
-
     /// <summary>(x − mean) / std for every value; <paramref name="dst"/> may be a slice of a batch buffer.</summary>
-    public static void Normalise(ReadOnlySpan<float> src, Span<float> dst, float mean = 0.5f, float std = 0.5f)
+    public static void Normalise(ReadOnlySpan<float> src, Span<float> dst, float mean, float std)
     {
         if (std == 0) throw new ArgumentOutOfRangeException(nameof(std), "std must not be 0");
         if (dst.Length != src.Length) throw new ArgumentException($"destination has {dst.Length} values, source {src.Length}");
@@ -43,19 +61,9 @@ public static class TensorImages
         for (int i = 0; i < src.Length; i++) dst[i] = (src[i] - mean) * inv;
     }
 
-    /// <summary>v·scale + shift, clamped to [lo, hi], in a new array. Pixel scaling is done here in managed code
-    /// rather than with tensor ops: an implicit TorchSharp Scalar (`x.sub(1.0)`) is referenced by nothing once its
-    /// handle reaches libtorch, and a GC finalizer freeing it mid-op crashed image loading.</summary>
-    public static float[] ScaleShift(ReadOnlySpan<float> values, float scale, float shift, float lo, float hi)
-    {
-        var r = new float[values.Length];
-        for (var i = 0; i < r.Length; i++) r[i] = Math.Clamp(values[i] * scale + shift, lo, hi);
-        return r;
-    }
-
-    /// <summary>Images from a 3×H×W or N×3×H×W tensor (any float dtype, any device); values are un-normalised
-    /// and clamped to [0, 1]. A 1-channel tensor is expanded to grey RGB.</summary>
-    public static IReadOnlyList<RgbImage> FromTensor(Tensor t, float mean = 0.5f, float std = 0.5f)
+    /// <summary>Images from a 3×H×W or N×3×H×W tensor of (pixel − mean) / std (any float dtype, any device); values are
+    /// un-normalised and clamped to [0, 1]. A 1-channel tensor is expanded to grey RGB.</summary>
+    public static IReadOnlyList<RgbImage> FromNormalisedTensor(Tensor t, float mean, float std)
     {
         ArgumentNullException.ThrowIfNull(t);
         using var scope = torch.NewDisposeScope();
@@ -66,7 +74,6 @@ public static class TensorImages
         if (x.shape[1] == 1) x = x.expand(-1, 3, -1, -1);
         x = x.to(ScalarType.Float32).cpu().contiguous();
         int n = (int)x.shape[0], h = (int)x.shape[2], w = (int)x.shape[3];
-        // Un-normalised in managed code (no implicit Scalar, which a GC finalizer can free mid-op).
         var all = ScaleShift(x.data<float>().ToArray(), std, mean, 0f, 1f);
         var result = new RgbImage[n];
         int per = 3 * h * w;
@@ -74,11 +81,11 @@ public static class TensorImages
         return result;
     }
 
-    /// <summary>The single image of a 3×H×W (or 1×3×H×W) tensor.</summary>
-    public static RgbImage FromTensorSingle(Tensor t, float mean = 0.5f, float std = 0.5f)
+    /// <summary>v·scale + shift, clamped to [lo, hi], in a new array.</summary>
+    public static float[] ScaleShift(ReadOnlySpan<float> values, float scale, float shift, float lo, float hi)
     {
-        var images = FromTensor(t, mean, std);
-        if (images.Count != 1) throw new ArgumentException($"expected one image, the tensor holds {images.Count}", nameof(t));
-        return images[0];
+        var r = new float[values.Length];
+        for (var i = 0; i < r.Length; i++) r[i] = Math.Clamp(values[i] * scale + shift, lo, hi);
+        return r;
     }
 }

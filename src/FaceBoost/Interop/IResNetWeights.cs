@@ -1,3 +1,4 @@
+using FaceBoost.Training;
 using FaceBoost.Runtime;
 using FaceBoost.Nets;
 using TorchSharp.PyBridge;
@@ -12,12 +13,10 @@ public static class IResNetWeights
     /// <see cref="StateDictMismatchException"/> lists the missing, unexpected and mismatched keys.</summary>
     public static StateDictReport ImportInsightface(string backbonePth, IResNet model)
     {
-        var sd = StateDictTransfer.StripCommonPrefix(TorchCheckpointFile.Load(backbonePth));
+        var sd = StateDictCopy.StripCommonPrefix(TorchCheckpointFile.Load(backbonePth));
         try
         {
-            var report = StateDictTransfer.Apply(model, sd);
-            if (!report.IsExact) throw new StateDictMismatchException(backbonePth, report);
-            return report;
+            return StateDictCopy.Strict(model, sd, backbonePth);
         }
         finally { foreach (var t in sd.Values) t.Dispose(); }
     }

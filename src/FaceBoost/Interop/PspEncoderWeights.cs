@@ -1,3 +1,4 @@
+using FaceBoost.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class PspEncoderWeights
                 : all;
             var enc = inner.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
             if (enc.Count == 0) throw new InvalidDataException($"{pspCheckpoint}: no \"{prefix}*\" tensors in the checkpoint");
-            var r = StateDictTransfer.Apply(encoder, enc);
+            var r = StateDictCopy.Apply(encoder, enc);
             var others = inner.Keys.Where(k => !k.StartsWith(prefix, StringComparison.Ordinal)).Select(k => k + " (not encoder)")
                 .Concat(all.Keys.Where(k => !k.StartsWith("state_dict.", StringComparison.Ordinal) && !ReferenceEquals(inner, all) ).Select(k => k + " (checkpoint extra)"));
             return r with { Ignored = [.. r.Ignored, .. others.Order(StringComparer.Ordinal)] };

@@ -81,22 +81,8 @@ public static class FeatureExtractors
     /// checkpoint) that takes RgbImages in [0, 1].</summary>
     public static Func<Tensor, Tensor> FromImageEmbedder(Func<IReadOnlyList<RgbImage>, float[][]> embed) => images =>
     {
-        var rgb = ToRgbImages(images);
+        var rgb = TensorImages.FromSignedTensor(images);
         var e = embed(rgb);
         return tensor(e.SelectMany(v => v).ToArray(), [e.Length, e[0].Length]);
     };
-
-    /// <summary>N×3×H×W in [-1, 1] → RgbImages in [0, 1] (clamped).</summary>
-    public static List<RgbImage> ToRgbImages(Tensor images)
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var x = images.detach().to(ScalarType.Float32).cpu().contiguous();
-        long n = x.shape[0], h = x.shape[2], w = x.shape[3];
-        var all = TensorImages.ScaleShift(x.data<float>().ToArray(), 0.5f, 0.5f, 0f, 1f);
-        var list = new List<RgbImage>((int)n);
-        var per = (int)(3 * h * w);
-        for (var i = 0; i < n; i++) list.Add(new RgbImage((int)w, (int)h, all.AsSpan(i * per, per).ToArray()));
-        return list;
-    }
 }

@@ -45,7 +45,7 @@ public static class SyntheticIdentities
             var ws = wsImg.clone();
             ws[.., ..o.CoarseLayers] = wsId[.., ..o.CoarseLayers].expand(o.ImagesPerIdentity, -1, -1);
             var images = generator.Synthesis(ws, NoiseMode.Random);               // K×3×R×R in [-1,1]
-            var rgb = TensorImages.FromTensor(images, 0.5f, 0.5f);
+            var rgb = TensorImages.FromSignedTensor(images);
             for (int k = 0; k < rgb.Count; k++) ImageWriter.Save(rgb[k], Path.Combine(dir, $"{k:D3}.png"));
             written += o.ImagesPerIdentity;
             progress?.Report(written);

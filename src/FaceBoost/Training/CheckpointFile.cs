@@ -250,25 +250,17 @@ public sealed class CheckpointContent(string path, JsonObject header, Dictionary
         _tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value, StringComparer.Ordinal);
 
-    /// <summary>Copies "prefix.*" into the module strictly: every key present, no extras, shapes and dtypes equal.</summary>
+    /// <summary>Copies "prefix.*" into the module strictly (<see cref="StateDictCopy.Strict"/>), dtypes equal too.</summary>
     public void LoadModule(nn.Module module, string prefix)
     {
-        var state = module.state_dict();
-        var missing = state.Keys.Where(k => !_tensors.ContainsKey(prefix + k)).ToList();
-        var extra = _tensors.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && !state.ContainsKey(k[prefix.Length..])).ToList();
-        if (missing.Count > 0 || extra.Count > 0)
-            throw new CheckpointException(Path, $"does not match the {module.GetName()} architecture: " +
-                $"missing [{string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", …" : "")}], " +
-                $"unexpected [{string.Join(", ", extra.Take(5))}{(extra.Count > 5 ? ", …" : "")}]");
-        using var noGrad = no_grad();
-        foreach (var (k, dst) in state)
-        {
-            var src = _tensors[prefix + k];
-            if (!src.shape.SequenceEqual(dst.shape))
-                throw new CheckpointException(Path, $"'{prefix}{k}' has shape [{string.Join(",", src.shape)}], the model expects [{string.Join(",", dst.shape)}]");
-            if (src.dtype != dst.dtype)
+        var source = WithPrefix(prefix);
+        foreach (var (k, dst) in module.state_dict())
+            if (source.TryGetValue(k, out var src) && src.dtype != dst.dtype)
                 throw new CheckpointException(Path, $"'{prefix}{k}' is {src.dtype}, the model expects {dst.dtype}");
-            dst.copy_(src);
+        try { StateDictCopy.Strict(module, source, Path); }
+        catch (StateDictMismatchException e)
+        {
+            throw new CheckpointException(Path, $"does not match the {module.GetName()} architecture ({e.Report.Describe(5)})");
         }
     }
 

@@ -139,7 +139,7 @@ public sealed class EncoderTrainer
             MeanW = generator.MeanW.detach();
             _decoder = generator as LearnedDecoder;
             Average = _decoder?.AverageImage(o.Resolution) ?? GeneratorInversion.AverageImage(generator, o.Resolution);
-            if (run.IsRoot) Imaging.ImageWriter.Save(TensorImages.ToImage(Average), Path.Combine(o.RunDir, "average.png"));
+            if (run.IsRoot) Imaging.ImageWriter.Save(Imaging.TensorImages.SignedToImage(Average), Path.Combine(o.RunDir, "average.png"));
             manual_seed(o.Seed);
             var expected = o.EncoderFor(generator.NumWs, generator.WDim);
             using var ck = o.Resume ? run.OpenLatest() : null;

@@ -38,7 +38,7 @@ public sealed class EncoderTransfer : IBackboneInitializer
         if (irse.SqueezeExcite != (e.Mode == "ir_se")) problems.Add($"mode: encoder {e.Mode}, backbone {(irse.SqueezeExcite ? "ir_se" : "ir")}");
         if (irse.Options.BaseWidth != e.Width) problems.Add($"width: encoder {e.Width}, backbone {irse.Options.BaseWidth}");
         if (problems.Count > 0) throw new InvalidDataException($"{what}: the encoder does not fit this backbone:\n  " + string.Join("\n  ", problems));
-        StrictCopy.Into(backbone, ck.EncoderState, what, PspEncoder.TransferPrefixes);
+        StateDictCopy.Strict(backbone, ck.EncoderState, what, k => PspEncoder.TransferPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal)));
     }
 
     /// <summary>[-1, 1] 1×3×s×s → 3×S×S normalised like the recognition data.</summary>

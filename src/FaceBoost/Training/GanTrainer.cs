@@ -322,7 +322,7 @@ public sealed class GanTrainer : IDisposable
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var imgs = GEma.Forward(_sampleZ);
-        ImageGridWriter.Save(imgs, Path.Combine(_o.RunDir, $"samples-{images / 1000.0:000000.00}.png".Replace(',', '.')), columns: 8);
+        Imaging.ImageGrid.SavePng(imgs, Path.Combine(_o.RunDir, $"samples-{images / 1000.0:000000.00}.png".Replace(',', '.')), columns: 8, padding: 1);
     }
 
     public void Dispose()

@@ -15,10 +15,10 @@ public static class ReconstructionGrid
         var height = rows * size + (rows + 1) * pad;
         var grid = new RgbImage(width, height);
         Array.Fill(grid.Pixels, 1f);
-        var avg = TensorImages.ToImage(average);
+        var avg = TensorImages.SignedToImage(average);
         for (var r = 0; r < rows; r++)
         {
-            RgbImage[] cells = [TensorImages.ToImage(inputs[r]), avg, TensorImages.ToImage(reconstructions[r])];
+            RgbImage[] cells = [TensorImages.SignedToImage(inputs[r]), avg, TensorImages.SignedToImage(reconstructions[r])];
             for (var c = 0; c < 3; c++)
                 Blit(cells[c], grid, pad + c * (size + pad), pad + r * (size + pad));
         }

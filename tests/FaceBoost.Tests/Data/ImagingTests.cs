@@ -52,10 +52,10 @@ public sealed class ImagingTests
     public void TensorRoundTripAndGrid()
     {
         var imgs = new[] { Ramp(6, 4), ImageOps.FlipHorizontal(Ramp(6, 4)) };
-        using var t = TensorImages.ToTensor(imgs);
+        using var t = TensorImages.ToSignedTensor(imgs);
         Assert.Equal(new long[] { 2, 3, 4, 6 }, t.shape);
         Assert.Equal((imgs[0][1, 2, 3] - 0.5f) / 0.5f, t[0, 1, 2, 3].item<float>(), 6);
-        var back = TensorImages.FromTensor(t);
+        var back = TensorImages.FromSignedTensor(t);
         for (int i = 0; i < 2; i++)
             for (int k = 0; k < imgs[i].Pixels.Length; k++) Assert.Equal(imgs[i].Pixels[k], back[i].Pixels[k], 5);
         var grid = ImageGrid.Compose(back, columns: 1, padding: 2);

@@ -8,6 +8,7 @@ namespace FaceBoost.Tests.Distributed;
 /// at 32 px with tiny networks. The encoder is deterministic, so 2 ranks must equal one process that splits the same
 /// global batch into 2 micro-batches; the GAN draws different latents per rank (as stylegan2-ada does), so there the
 /// checks are the replica-consistency check at every snapshot, rank-0-only output, and resume.</summary>
+[Collection(Recognition.RecognitionCollection.Name)]
 public sealed class MpiGanEncoderTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
@@ -78,7 +79,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             [
                 "train-encoder", "--generator", ganDir, "--data", orl, "--resolution", "32",
                 "--batch", "8", "--steps", "6", "--lr", "0.001", "--depth", "18", "--width", "8", "--max-images", "64", "--seed", "3",
-                "--grid-every", "3", "--checkpoint-every", "3", "--threads", "1", "--run", run,
+                "--grid-every", "3", "--checkpoint-every", "3", "--threads", "1", "--run-dir", run,
             ];
             var singleDir = Path.Combine(root, "single");
             var mpiDir = Path.Combine(root, "mpi");

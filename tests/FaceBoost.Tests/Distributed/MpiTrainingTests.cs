@@ -6,6 +6,7 @@ namespace FaceBoost.Tests.Distributed;
 
 /// <summary>Issue 9 end to end: `mpirun -np 2 dotnet faceboost.dll train …` against single-process runs of the same
 /// CLI on ORL at 32 px (tiny IResNet-18, width 8, one epoch = 10 steps of global batch 40).</summary>
+[Collection(Recognition.RecognitionCollection.Name)]
 public sealed class MpiTrainingTests(ITestOutputHelper log)
 {
     private static string[] TrainArgs(string orl, string runDir, int epochs = 1) =>

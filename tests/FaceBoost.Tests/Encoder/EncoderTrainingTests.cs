@@ -13,10 +13,12 @@ public sealed class EncoderTrainingTests
 {
     public EncoderTrainingTests() => TorchRuntime.Initialize(2);
 
-    internal static FrozenStyleGenerator TinyGenerator(int seed = 7)
+    internal static FrozenStyleGenerator TinyGenerator(int seed = 7) => new(TinyStyleGenerator(seed));
+
+    internal static StyleGenerator TinyStyleGenerator(int seed = 7)
     {
         manual_seed(seed);
-        return new FrozenStyleGenerator(new StyleGenerator(new GeneratorOptions(32, ZDim: 32, WDim: 32, MappingLayers: 2, ChannelBase: 512, ChannelMax: 32)));
+        return new StyleGenerator(new GeneratorOptions(32, ZDim: 32, WDim: 32, MappingLayers: 2, ChannelBase: 512, ChannelMax: 32));
     }
 
     internal static EncoderTrainOptions TinyRun(string runDir, int steps) => new(

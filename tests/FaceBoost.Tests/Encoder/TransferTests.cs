@@ -69,13 +69,18 @@ public sealed class TransferTests
     }
 
     [Fact]
-    public void StrictCopyListsMissingAndMisshapedTensors()
+    public void StrictStateDictCopyListsMissingAndMisshapedTensorsAndCopiesNothing()
     {
         using var backbone = Backbone();
         var source = backbone.state_dict().Where(kv => kv.Key.StartsWith("body.")).ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         source["body.0.res_layer.1.weight"] = zeros(1, 2, 3, 3);
-        var ex = Assert.Throws<InvalidDataException>(() => StrictCopy.Into(backbone, source, "test", PspEncoder.TransferPrefixes));
-        Assert.Contains("missing input_layer.0.weight", ex.Message);
-        Assert.Contains("shape of body.0.res_layer.1.weight", ex.Message);
+        var before = backbone.state_dict()["body.0.res_layer.1.weight"].clone();
+        var ex = Assert.Throws<StateDictMismatchException>(() => StateDictCopy.Strict(backbone, source, "test",
+            k => PspEncoder.TransferPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))));
+        Assert.StartsWith("test:", ex.Message);
+        Assert.Contains("input_layer.0.weight", ex.Report.Missing);
+        Assert.Contains("shape mismatch: body.0.res_layer.1.weight module [", ex.Message);
+        Assert.Empty(ex.Report.Unexpected);
+        Assert.True(backbone.state_dict()["body.0.res_layer.1.weight"].equal(before).all().item<bool>(), "a failed strict copy must copy nothing");
     }
 }

@@ -1,3 +1,4 @@
+using FaceBoost.Training;
 using System.Globalization;
 using FaceBoost.Data;
 using FaceBoost.Evaluation;

@@ -84,6 +84,7 @@ public sealed class BadCommandLineTests(ITestOutputHelper output) : IDisposable
             L(usage, "demo", "--threads", "-1"), L(usage, "demo", "--bogus"), L(usage, "dist-check", "--repeats", "0"), L(usage, "dist-check", "--floats", "0"), L(usage, "info", "--bogus"),
             // trainer verbs and eval (their options belong to other files; only generic misuse here)
             L(usage, "train", "--no-such-option"), L(usage, "train", "--data"), L(usage, "train-gan", "--bogus", "1"), L(usage, "train-encoder", "--bogus"),
+            L(usage, "train-encoder", "--generator", "g", "--data", "d", "--run", t + "/enc"), // --run-dir, as every verb
             L(usage, "eval", "--bogus"), L(usage, "eval", "--checkpoint"),
             L(usage, "train", "--data", missing, "--run-dir", t + "/train-missing"),
             L(usage, "train-encoder", "--generator", "g", "--data", "d", "--batch", "6", "--micro-batches", "4"),
@@ -174,5 +175,17 @@ public sealed class BadCommandLineTests(ITestOutputHelper output) : IDisposable
         var text = err.ToString();
         Assert.StartsWith("faceboost pack: ", text);
         Assert.Contains("   at ", text);
+    }
+
+    [Fact]
+    public void Every_training_verb_names_its_run_folder_run_dir()
+    {
+        var root = Program.BuildRoot();
+        foreach (var verb in new[] { "train", "train-gan", "train-encoder" })
+        {
+            var options = root.Subcommands.Single(c => c.Name == verb).Options.Select(o => o.Name).ToList();
+            Assert.Contains("--run-dir", options);
+            Assert.DoesNotContain("--run", options);
+        }
     }
 }

@@ -9,6 +9,7 @@ namespace FaceBoost.Tests.Fuzz;
 /// <summary>`faceboost pack` killed (SIGKILL) at moments spread over its whole run, over an existing pack: afterwards
 /// train.rec/train.idx always read as one consistent pair, either the old one or the new one, and the next completed
 /// run leaves no temp file or unreferenced generation behind.</summary>
+[Collection(Recognition.RecognitionCollection.Name)]
 public sealed class PackKillTests(ITestOutputHelper output)
 {
     /// <summary>An identity tree of noise PNGs (48 px), written at run time; also the kill tests' training data.</summary>

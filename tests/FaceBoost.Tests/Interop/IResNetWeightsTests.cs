@@ -1,3 +1,4 @@
+using FaceBoost.Training;
 using System.Runtime.InteropServices;
 using FaceBoost.Interop;
 using FaceBoost.Nets;

@@ -1,7 +1,8 @@
 namespace FaceBoost.Tests.Recognition;
 
-/// <summary>Tests that need libtorch's process-wide state to themselves — the thread count (exact resume) or the
-/// global RNG (GAN resume replays RNG states) — run here, one at a time, after the parallel collections.</summary>
+/// <summary>Tests that need the process or the machine to themselves run here, one at a time, after the parallel
+/// collections: libtorch's thread count (exact resume) or global RNG (GAN resume replays RNG states), child processes
+/// under a time limit (kill/resume, mpirun, dotnet build), and the GC storm of the Scalar stress test.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class RecognitionCollection
 {

@@ -107,7 +107,7 @@ public sealed class TrainerTests : IDisposable
         using var source = Synthetic();
         var o = Options("embed") with { Epochs = 1 };
         new RecognitionTrainer(o, source).Run();
-        using var emb = FaceBoost.Evaluation.EmbedderFactory.Open(o.RunDir);
+        using var emb = FaceBoost.Training.EmbedderFactory.Open(o.RunDir);
         Assert.Equal(32, emb.InputSize);
         var face = new Imaging.RgbImage(40, 40, Enumerable.Range(0, 3 * 40 * 40).Select(i => (i % 17) / 17f).ToArray());
         var e = emb.Embed([face, face]);

@@ -14,6 +14,7 @@ namespace FaceBoost.Tests.Runtime;
 /// A Scalar or temporary tensor that libtorch reads after its last managed reference is finalized mid-op under
 /// this load (docs/torchsharp-hazards.md); the analyzer bans the APIs that make one, and this test checks the
 /// result: zero failures.</summary>
+[Collection(Recognition.RecognitionCollection.Name)]
 public sealed class ScalarFinalizerStressTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("fb-stress").FullName;

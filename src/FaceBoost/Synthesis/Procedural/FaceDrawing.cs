@@ -1,3 +1,4 @@
+using FaceBoost.Data;
 using SkiaSharp;
 
 namespace FaceBoost.Synthesis.Procedural;
@@ -217,7 +218,7 @@ internal sealed class FaceDrawing
     {
         if (_id.Freckles > 0)
         {
-            var r = new SplitMix64(_id.FreckleSeed);
+            var r = new SeededRandom(_id.FreckleSeed);
             int count = (int)(_id.Freckles * 45);
             _fill.Color = _id.Skin.Scale(0.68f).ToSk(0.75f);
             for (int i = 0; i < count; i++)
@@ -446,7 +447,7 @@ internal sealed class FaceDrawing
         if (_id.Hair is HairStyle.Short or HairStyle.SidePart or HairStyle.Long or HairStyle.Fringe)
         {
             // A few strands give texture and a highlight that moves with the light.
-            var r = new SplitMix64(_id.FreckleSeed ^ 0xABCDEFUL);
+            var r = new SeededRandom(_id.FreckleSeed ^ 0xABCDEFUL);
             for (int i = 0; i < 7; i++)
             {
                 float u0 = r.Uniform(-0.8f, 0.8f);

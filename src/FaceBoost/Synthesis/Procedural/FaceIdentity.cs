@@ -1,3 +1,4 @@
+using FaceBoost.Data;
 namespace FaceBoost.Synthesis.Procedural;
 
 /// <summary>Who a procedural person is: everything that stays fixed across their images. Geometry is in
@@ -68,7 +69,7 @@ public sealed record FaceIdentity
     public static FaceIdentity Sample(ulong seed, long index, string group)
     {
         var g = DemographicGroup.Get(group);
-        var r = SplitMix64.For(seed, 0x1D_0000UL, (ulong)index, GroupKey(g.Name));
+        var r = SeededRandom.For(seed, 0x1D_0000UL, (ulong)index, GroupKey(g.Name));
         float masc = (float)r.NextDouble();
         bool male = masc > 0.5f;
         float tone = r.Uniform(g.SkinTone.Lo, g.SkinTone.Hi);
@@ -86,9 +87,9 @@ public sealed record FaceIdentity
 
         var facialHair = FacialHair.None;
         if (male && r.Chance(g.FacialHairProbability * 1.6))
-            facialHair = (FacialHair)(1 + r.NextInt(4));
+            facialHair = (FacialHair)(1 + r.NextIntByModulo(4));
 
-        int moleCount = r.Chance(0.35) ? 1 + r.NextInt(2) : 0;
+        int moleCount = r.Chance(0.35) ? 1 + r.NextIntByModulo(2) : 0;
         var moles = new Mole[moleCount];
         for (int i = 0; i < moleCount; i++)
         {
@@ -146,7 +147,7 @@ public sealed record FaceIdentity
             FreckleSeed = r.NextUInt64(),
             Moles = moles,
             Glasses = glasses,
-            GlassesColour = r.Chance(0.5) ? new Rgb(0.08f, 0.08f, 0.09f) : DemographicGroup.HairPalette[r.NextInt(4)].Scale(r.Uniform(0.6f, 1.3f)),
+            GlassesColour = r.Chance(0.5) ? new Rgb(0.08f, 0.08f, 0.09f) : DemographicGroup.HairPalette[r.NextIntByModulo(4)].Scale(r.Uniform(0.6f, 1.3f)),
         };
     }
 

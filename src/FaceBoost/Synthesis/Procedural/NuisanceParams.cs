@@ -1,3 +1,4 @@
+using FaceBoost.Data;
 namespace FaceBoost.Synthesis.Procedural;
 
 public enum BackgroundPattern { Plain, Gradient, Stripes, Blobs }
@@ -67,7 +68,7 @@ public sealed record NuisanceParams
     {
         var o = options ?? new NuisanceOptions();
         float s = Math.Max(0f, o.Strength);
-        var r = SplitMix64.For(seed, 0x2B_0000UL, (ulong)identity, (ulong)image);
+        var r = SeededRandom.For(seed, 0x2B_0000UL, (ulong)identity, (ulong)image);
 
         var bg1 = new Rgb(r.Uniform(0.1f, 0.95f), r.Uniform(0.1f, 0.95f), r.Uniform(0.1f, 0.95f));
         var bg2 = Rgb.Lerp(bg1, new Rgb(r.Uniform(0, 1), r.Uniform(0, 1), r.Uniform(0, 1)), r.Uniform(0.2f, 0.7f));
@@ -96,7 +97,7 @@ public sealed record NuisanceParams
             Brightness = 1 + s * r.Normal(0, 0.14f, -0.4f, 0.35f),
             Contrast = 1 + s * r.Normal(0, 0.12f, -0.35f, 0.25f),
             ColourCast = cast,
-            Background = (BackgroundPattern)r.NextInt(4),
+            Background = (BackgroundPattern)r.NextIntByModulo(4),
             BackgroundColour = bg1,
             BackgroundColour2 = bg2,
             BackgroundSeed = r.NextUInt64(),

@@ -1,3 +1,4 @@
+using FaceBoost.Data;
 using FaceBoost.Runtime;
 using System.Diagnostics;
 using System.Globalization;
@@ -91,7 +92,7 @@ public static class ProceduralDataset
         for (int i = 0; i < people; i++)
         {
             long index = opts.IdentityOffset + i;
-            var r = SplitMix64.For(opts.Seed, 0x9F_0000UL, (ulong)index);
+            var r = SeededRandom.For(opts.Seed, 0x9F_0000UL, (ulong)index);
             ids[i] = FaceIdentity.Sample(opts.Seed, index, names[r.Pick(weights)]);
         }
         int digits = Math.Max(6, (opts.Count - 1).ToString(CultureInfo.InvariantCulture).Length);

@@ -1,3 +1,4 @@
+using FaceBoost.Data;
 using FaceBoost.Imaging;
 using SkiaSharp;
 
@@ -44,7 +45,7 @@ public sealed class ProceduralFaceRenderer
     {
         using var paint = new SKPaint { IsAntialias = true, Color = n.BackgroundColour.ToSk() };
         c.DrawRect(0, 0, Frame, Frame, paint);
-        var r = new SplitMix64(n.BackgroundSeed);
+        var r = new SeededRandom(n.BackgroundSeed);
         switch (n.Background)
         {
             case BackgroundPattern.Gradient:
@@ -72,7 +73,7 @@ public sealed class ProceduralFaceRenderer
             {
                 using var blur = SKMaskFilter.CreateBlur(SKBlurStyle.Normal, 5f);
                 paint.MaskFilter = blur;
-                int count = 4 + r.NextInt(5);
+                int count = 4 + r.NextIntByModulo(5);
                 for (int i = 0; i < count; i++)
                 {
                     paint.Color = Rgb.Lerp(n.BackgroundColour2, new Rgb(r.Uniform(0, 1), r.Uniform(0, 1), r.Uniform(0, 1)), 0.3f).ToSk(0.7f);
@@ -127,7 +128,7 @@ public sealed class ProceduralFaceRenderer
         if (sigma > 0.2f) GaussianBlur(px, w, h, sigma);
         if (n.NoiseSigma > 0)
         {
-            var r = new SplitMix64(n.NoiseSeed);
+            var r = new SeededRandom(n.NoiseSeed);
             for (int i = 0; i < px.Length; i++) px[i] += n.NoiseSigma * r.Normal();
         }
         for (int i = 0; i < px.Length; i++) px[i] = Math.Clamp(px[i], 0f, 1f);

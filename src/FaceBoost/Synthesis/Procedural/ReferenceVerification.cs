@@ -1,3 +1,4 @@
+using FaceBoost.Data;
 using FaceBoost.Imaging;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -54,10 +55,10 @@ public static class ReferenceVerification
             for (int j = i + 1; j < labels.Count; j++)
                 if (labels[i] == labels[j]) same.Add(Cos(embeddings[i], embeddings[j]));
         var diff = new List<double>();
-        var r = new SplitMix64(seed);
+        var r = new SeededRandom(seed);
         while (diff.Count < same.Count)
         {
-            int i = r.NextInt(labels.Count), j = r.NextInt(labels.Count);
+            int i = r.NextIntByModulo(labels.Count), j = r.NextIntByModulo(labels.Count);
             if (labels[i] != labels[j]) diff.Add(Cos(embeddings[i], embeddings[j]));
         }
         // Best threshold: sweep sorted scores, predicting "same" above the threshold.

@@ -1,15 +1,19 @@
-namespace FaceBoost.Evaluation;
+using FaceBoost.Evaluation;
+
+namespace FaceBoost.Training;
 
 /// <summary>Opens any supported model file (ONNX, FaceBoost checkpoints, ...) as an <see cref="IFaceEmbedder"/>.
-/// Providers are the <see cref="IEmbedderProvider"/> types of FaceBoost.Core (found by reflection) plus
-/// any registered at run time; the first whose <see cref="IEmbedderProvider.CanOpen"/> says yes opens the file.</summary>
+/// Providers are the built-in ones listed here (it sits on the Training floor because FaceBoost checkpoints are
+/// Training's) after any registered at run time; the first whose <see cref="IEmbedderProvider.CanOpen"/> says yes
+/// opens the file.</summary>
 public static class EmbedderFactory
 {
     private static readonly Lock Gate = new();
     private static readonly List<IEmbedderProvider> Registered = [];
-    private static readonly Lazy<IReadOnlyList<IEmbedderProvider>> Discovered = new(Discover);
+    // The ONNX provider goes last so that a checkpoint provider may claim anything it wants first.
+    public static IReadOnlyList<IEmbedderProvider> BuiltIn { get; } = [new CheckpointEmbedderProvider(), new OnnxEmbedderProvider()];
 
-    /// <summary>Adds a provider; it is consulted before the discovered ones.</summary>
+    /// <summary>Adds a provider; it is consulted before the built-in ones.</summary>
     public static void Register(IEmbedderProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
@@ -23,7 +27,7 @@ public static class EmbedderFactory
 
     public static IReadOnlyList<IEmbedderProvider> Providers
     {
-        get { lock (Gate) return [.. Registered, .. Discovered.Value]; }
+        get { lock (Gate) return [.. Registered, .. BuiltIn]; }
     }
 
     /// <summary>Opens <paramref name="path"/> with the first provider that accepts it.</summary>
@@ -39,16 +43,6 @@ public static class EmbedderFactory
             if (p.CanOpen(path)) return p.Open(path, options);
         throw new NotSupportedException(
             $"model '{path}' is not a recognised format; supported: {string.Join("; ", providers.Select(p => p.Description))}");
-    }
-
-    private static IReadOnlyList<IEmbedderProvider> Discover()
-    {
-        var types = typeof(EmbedderFactory).Assembly.GetTypes()
-            .Where(t => typeof(IEmbedderProvider).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false, IsPublic: true }
-                        && t.GetConstructor(Type.EmptyTypes) != null)
-            // The ONNX provider goes last so that a checkpoint provider may claim anything it wants first.
-            .OrderBy(t => t == typeof(OnnxEmbedderProvider) ? 1 : 0).ThenBy(t => t.FullName, StringComparer.Ordinal);
-        return [.. types.Select(t => (IEmbedderProvider)Activator.CreateInstance(t)!)];
     }
 
     private sealed class DelegateProvider(Func<string, bool> canOpen, Func<string, EmbedderOptions, IFaceEmbedder> open, string description)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FaceBoost.Interop;
+namespace FaceBoost.Training;
 
 /// <summary>What happened to every key when a PyTorch state dict was applied to a module: nothing is
 /// dropped silently — each key is loaded, missing (in the module, not the file), unexpected (in the
