@@ -260,7 +260,7 @@ public sealed class CheckpointContent(string path, JsonObject header, Dictionary
         try { StateDictCopy.Strict(module, source, Path); }
         catch (StateDictMismatchException e)
         {
-            throw new CheckpointException(Path, $"does not match the {module.GetName()} architecture ({e.Report.Describe(5)})");
+            throw new CheckpointException(Path, $"does not match the {module.GetName()} architecture ({e.Report.Describe(5, "; ")})");
         }
     }
 

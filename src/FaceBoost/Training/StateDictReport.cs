@@ -14,7 +14,9 @@ public sealed record StateDictReport(
 {
     public bool IsExact => Missing.Count == 0 && Unexpected.Count == 0 && ShapeMismatches.Count == 0;
 
-    public string Describe(int maxPerList = 20)
+    /// <param name="separator">Between the summary and each list: an indented new line for reports, "; " where the
+    /// message must stay on one line (errors the CLI prints as `faceboost verb: message`).</param>
+    public string Describe(int maxPerList = 20, string separator = "\n  ")
     {
         var sb = new StringBuilder();
         sb.Append($"{Loaded.Count} loaded, {Missing.Count} missing, {Unexpected.Count} unexpected, {ShapeMismatches.Count} shape mismatches, {Ignored.Count} ignored");
@@ -22,7 +24,7 @@ public sealed record StateDictReport(
         {
             var l = items.ToList();
             if (l.Count == 0) return;
-            sb.Append($"\n  {title}: {string.Join(", ", l.Take(maxPerList))}{(l.Count > maxPerList ? $", … (+{l.Count - maxPerList})" : "")}");
+            sb.Append($"{separator}{title}: {string.Join(", ", l.Take(maxPerList))}{(l.Count > maxPerList ? $", … (+{l.Count - maxPerList})" : "")}");
         }
         List("missing", Missing);
         List("unexpected", Unexpected);
