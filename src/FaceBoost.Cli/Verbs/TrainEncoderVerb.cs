@@ -17,7 +17,7 @@ public sealed class TrainEncoderVerb : IVerb
         var data = new Option<string>("--data") { Description = "Folder of aligned face images (searched recursively; labels unused)", Required = true }.Path();
         var runDir = new Option<string>("--run-dir") { Description = "Run folder (resumed if it holds a checkpoint)", DefaultValueFactory = _ => "runs/encoder" }.Path();
         var resolution = new Option<int>("--resolution") { Description = "Encoder input / loss size (paper 112; 32–64 on CPU)", DefaultValueFactory = _ => 64 }.Rule(v => v is >= 16 and <= 1024 && v % 16 == 0 ? null : "must be a multiple of 16 from 16 to 1024");
-        var batch = new Option<int>("--batch") { Description = "Global batch size (paper 8; under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 8 }.Range(1, 1 << 16);
+        var batch = new Option<int>("--batch-size") { Description = "Global batch size (paper 8; under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 8 }.Range(1, 1 << 16);
         var micro = new Option<int>("--micro-batches") { Description = "Split each rank's batch into N chunks whose gradients accumulate", DefaultValueFactory = _ => 1 }.Range(1, 4096);
         var steps = new Option<int>("--steps") { Description = "Optimiser steps", DefaultValueFactory = _ => 1000 }.Range(1, int.MaxValue);
         var lr = new Option<double>("--lr") { Description = "Learning rate (paper 1e-4)", DefaultValueFactory = _ => 1e-4 }.Positive(10);

@@ -16,7 +16,7 @@ public sealed class TrainGanVerb : IVerb
         var cmd = new Command("train-gan", "Train a StyleGAN2-ADA generator on unlabeled aligned face images.");
         var data = new Option<string[]>("--data") { Description = "Image folders (recursive), image files or list files", Required = true, AllowMultipleArgumentsPerToken = true }.Rule(PathsProblem);
         var res = new Option<int>("--resolution") { Description = "Output resolution (power of 2, 32…256)", DefaultValueFactory = _ => 32 }.PowerOfTwo(8, 1024);
-        var batch = new Option<int>("--batch") { Description = "Global batch size (under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 16 }.Range(2, 1 << 16);
+        var batch = new Option<int>("--batch-size") { Description = "Global batch size (under mpirun -np N each rank takes batch/N)", DefaultValueFactory = _ => 16 }.Range(2, 1 << 16);
         var kimg = new Option<double>("--kimg") { Description = "Train until this many thousand images shown", DefaultValueFactory = _ => 20 }.Positive(1e6);
         var lrG = new Option<float>("--lr-g") { DefaultValueFactory = _ => 0.002f }.Positive(10f);
         var lrD = new Option<float>("--lr-d") { DefaultValueFactory = _ => 0.0025f }.Positive(10f);

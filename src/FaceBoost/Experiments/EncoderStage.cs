@@ -46,7 +46,7 @@ public static class EncoderStage
     {
         var e = c.Encoder;
         var n = c.Network;
-        var options = new EncoderTrainOptions(generatorCheckpoint, null, stage.Dir, n.InputSize, e.Batch, e.Steps, e.Lr, e.Optimizer,
+        var options = new EncoderTrainOptions(generatorCheckpoint, null, stage.Dir, n.InputSize, e.BatchSize, e.Steps, e.Lr, e.Optimizer,
             e.L2Weight, e.PerceptualWeight, e.WNormWeight, NumLayers: n.Depth, Mode: n.Mode, Width: n.Width,
             GridEvery: Math.Max(1, e.Steps / 4), CheckpointEvery: Math.Max(1, e.Steps / 4), LogEvery: Math.Max(1, Math.Min(10, e.Steps / 20)),
             Seed: c.Labeled.SplitSeed);

@@ -120,7 +120,7 @@ public sealed record GanStageConfig
 {
     public int Resolution { get; init; } = 32;
     public double Kimg { get; init; } = 20;
-    public int Batch { get; init; } = 16;
+    public int BatchSize { get; init; } = 16;
     public int ZDim { get; init; } = 128;
     public int WDim { get; init; } = 128;
     public int MappingLayers { get; init; } = 4;
@@ -136,7 +136,7 @@ public sealed record GanStageConfig
 public sealed record EncoderStageConfig
 {
     public int Steps { get; init; } = 600;
-    public int Batch { get; init; } = 16;
+    public int BatchSize { get; init; } = 16;
     public double Lr { get; init; } = 1e-4;
     public string Optimizer { get; init; } = "ranger";
     public double L2Weight { get; init; } = 1.0;

@@ -39,7 +39,7 @@ public static class GanStage
                    ?? throw new InvalidDataException($"{pointFile}: empty stage result");
         var g = c.Gan;
         var resolution = g.Resolution;
-        var options = new GanTrainOptions(stage.Dir, GeneratorOptionsOf(c), g.Batch, kimg, (float)g.LrG, (float)g.LrD,
+        var options = new GanTrainOptions(stage.Dir, GeneratorOptionsOf(c), g.BatchSize, kimg, (float)g.LrG, (float)g.LrD,
             R1Gamma: g.R1Gamma, PlWeight: g.PlWeight, AdaTarget: g.AdaTarget,
             SnapshotKimg: Math.Max(cadenceKimg / 4, 0.5), SampleKimg: Math.Max(cadenceKimg / 4, 0.5), LogKimg: Math.Max(cadenceKimg / 40, 0.1),
             FdImages: Math.Min(500, pool.Files.Count), Seed: c.Labeled.SplitSeed);
@@ -48,7 +48,7 @@ public static class GanStage
         var fd = new FrechetEvaluator(FeatureExtractors.RandomConv(), faces.Head(options.FdImages), "random-conv", options.FdImages);
         using var trainer = new GanTrainer(options, faces, fd);
         trainer.TryResume();
-        if (trainer.State.ImagesShown > kimg * 1000 + g.Batch)
+        if (trainer.State.ImagesShown > kimg * 1000 + g.BatchSize)
             throw new InvalidOperationException($"the GAN run in {stage.Dir} is already at {trainer.State.ImagesShown / 1000.0:0.##} kimg and kept no " +
                                                 $"snapshot at {kimg} kimg; list budgets in ascending order, or delete that folder to retrain");
         var name = $"gan:{pool.Name}";

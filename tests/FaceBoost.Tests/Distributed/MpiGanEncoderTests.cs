@@ -15,7 +15,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
 
     private static string[] GanArgs(string orl, string runDir, double kimg) =>
     [
-        "train-gan", "--data", orl, "--resolution", "32", "--batch", "8", "--kimg", kimg.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "train-gan", "--data", orl, "--resolution", "32", "--batch-size", "8", "--kimg", kimg.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--z-dim", "32", "--w-dim", "32", "--mapping-layers", "2", "--channel-base", "256", "--channel-max", "32",
         "--snap", "0.048", "--sample-every", "0.048", "--fd-images", "50", "--threads", "1", "--run-dir", runDir,
     ];
@@ -78,7 +78,7 @@ public sealed class MpiGanEncoderTests(ITestOutputHelper log)
             string[] EncArgs(string run) =>
             [
                 "train-encoder", "--generator", ganDir, "--data", orl, "--resolution", "32",
-                "--batch", "8", "--steps", "6", "--lr", "0.001", "--depth", "18", "--width", "8", "--max-images", "64", "--seed", "3",
+                "--batch-size", "8", "--steps", "6", "--lr", "0.001", "--depth", "18", "--width", "8", "--max-images", "64", "--seed", "3",
                 "--grid-every", "3", "--checkpoint-every", "3", "--threads", "1", "--run-dir", run,
             ];
             var singleDir = Path.Combine(root, "single");

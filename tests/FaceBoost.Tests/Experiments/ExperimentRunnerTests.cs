@@ -31,8 +31,8 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output) : IDisposabl
             LabelFractions = [0.5, 1.0], Seeds = [0],
             Arms = ["scratch", "encoder:union", "synthetic"],
             Network = new NetworkConfig { Depth = 18, Width = 8, InputSize = 32 },
-            Gan = new GanStageConfig { Resolution = 32, Kimg = 0.08, Batch = 8, ZDim = 32, WDim = 32, MappingLayers = 1, ChannelBase = 256, ChannelMax = 32 },
-            Encoder = new EncoderStageConfig { Steps = 8, Batch = 8 },
+            Gan = new GanStageConfig { Resolution = 32, Kimg = 0.08, BatchSize = 8, ZDim = 32, WDim = 32, MappingLayers = 1, ChannelBase = 256, ChannelMax = 32 },
+            Encoder = new EncoderStageConfig { Steps = 8, BatchSize = 8 },
             Synthetic = new SyntheticStageConfig { Identities = 6, ImagesPerIdentity = 3, PretrainEpochs = 1 },
             Recognition = new RecognitionStageConfig { EmbeddingSize = 32, Epochs = 3, BatchSize = 16, MinSteps = 80, FreezeBodyEpochs = 1 },
         };

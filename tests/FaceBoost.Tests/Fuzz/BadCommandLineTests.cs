@@ -87,7 +87,7 @@ public sealed class BadCommandLineTests(ITestOutputHelper output) : IDisposable
             L(usage, "train-encoder", "--generator", "g", "--data", "d", "--run", t + "/enc"), // --run-dir, as every verb
             L(usage, "eval", "--bogus"), L(usage, "eval", "--checkpoint"),
             L(usage, "train", "--data", missing, "--run-dir", t + "/train-missing"),
-            L(usage, "train-encoder", "--generator", "g", "--data", "d", "--batch", "6", "--micro-batches", "4"),
+            L(usage, "train-encoder", "--generator", "g", "--data", "d", "--batch-size", "6", "--micro-batches", "4"),
             .. TrainerLines().Select(l => (l.Args, (int?)usage)),
         ];
     }
@@ -109,12 +109,12 @@ public sealed class BadCommandLineTests(ITestOutputHelper output) : IDisposable
             T("--micro-batches", "0"), T("--freeze-body-epochs", "-1"), T("--label-fraction", "0"), T("--label-fraction", "1.01"),
             T("--images-per-identity", "0"), T("--seed", "-1"), T("--workers", "-1"), T("--threads", "-1"), T("--clip-grad", "-1"),
             T("--log-every", "0"), T("--checkpoint-every", "-1"), T("--resize-to", "2"), T("--run-dir", ""), T("--average-image", "a\0b"),
-            G("--resolution", "48"), G("--resolution", "4096"), G("--batch", "1"), G("--kimg", "0"), G("--lr-g", "0"), G("--lr-d", "-1"),
+            G("--resolution", "48"), G("--resolution", "4096"), G("--batch-size", "1"), G("--kimg", "0"), G("--lr-g", "0"), G("--lr-d", "-1"),
             G("--r1-gamma", "-1"), G("--pl-weight", "-2"), G("--ada-target", "1"), G("--ada-target", "0"), G("--ada-kimg", "0"),
             G("--mapping-layers", "0"), G("--z-dim", "0"), G("--w-dim", "-3"), G("--channel-base", "0"), G("--channel-max", "0"),
             G("--snap", "0"), G("--sample-every", "-1"), G("--fd-images", "0"), G("--threads", "-1"), G("--workers", "-1"), G("--seed", "-1"),
             G("--data", "a\0b"),
-            E("--resolution", "50"), E("--batch", "0"), E("--micro-batches", "0"), E("--steps", "0"), E("--lr", "0"), E("--lr", "nan"),
+            E("--resolution", "50"), E("--batch-size", "0"), E("--micro-batches", "0"), E("--steps", "0"), E("--lr", "0"), E("--lr", "nan"),
             E("--optimizer", "sgd"), E("--l2-weight", "-1"), E("--perceptual-weight", "-1"), E("--wnorm-weight", "-1"), E("--depth", "20"),
             E("--mode", "se"), E("--width", "2"), E("--head", "Bogus"), E("--iterations", "0"), E("--grid-every", "0"),
             E("--checkpoint-every", "0"), E("--max-images", "-1"), E("--seed", "-1"), E("--threads", "-1"),

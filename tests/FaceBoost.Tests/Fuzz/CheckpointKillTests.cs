@@ -116,7 +116,7 @@ public sealed class CheckpointKillTests(ITestOutputHelper output)
         // 32 images, batch 4: 8 steps to 0.032 kimg; checkpoints at step 0 and every 8 images (steps 2, 4, 6, 8).
         string[] Gan(string dir) =>
         [
-            "train-gan", "--data", data, "--resolution", "16", "--batch", "4", "--kimg", "0.032", "--z-dim", "16", "--w-dim", "16",
+            "train-gan", "--data", data, "--resolution", "16", "--batch-size", "4", "--kimg", "0.032", "--z-dim", "16", "--w-dim", "16",
             "--mapping-layers", "1", "--channel-base", "64", "--channel-max", "16", "--snap", "0.008", "--sample-every", "0.016",
             "--fd-images", "16", "--threads", "1", "--seed", "2", "--run-dir", dir,
         ];

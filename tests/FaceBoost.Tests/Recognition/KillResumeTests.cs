@@ -84,7 +84,7 @@ public sealed class KillResumeTests(ITestOutputHelper log)
             using (var g = EncoderTrainingTests.TinyStyleGenerator()) GanCheckpoint.SaveGenerator(generator, g);
             string[] Args(string dir) =>
             [
-                "train-encoder", "--generator", generator, "--data", orl, "--resolution", "32", "--batch", "8", "--steps", "24",
+                "train-encoder", "--generator", generator, "--data", orl, "--resolution", "32", "--batch-size", "8", "--steps", "24",
                 "--lr", "0.001", "--depth", "18", "--width", "8", "--max-images", "64", "--seed", "3", "--threads", "1",
                 "--log-every", "1", "--checkpoint-every", "3", "--grid-every", "100", "--run-dir", dir,
             ];
@@ -129,7 +129,7 @@ public sealed class KillResumeTests(ITestOutputHelper log)
             var dir = Path.Combine(root, "gan");
             string[] args =
             [
-                "train-gan", "--data", orl, "--resolution", "32", "--batch", "8", "--kimg", "0.4", "--z-dim", "32", "--w-dim", "32",
+                "train-gan", "--data", orl, "--resolution", "32", "--batch-size", "8", "--kimg", "0.4", "--z-dim", "32", "--w-dim", "32",
                 "--mapping-layers", "2", "--channel-base", "256", "--channel-max", "32", "--snap", "0.04", "--sample-every", "0.04",
                 "--fd-images", "50", "--threads", "1", "--run-dir", dir,
             ];
