@@ -1,9 +1,13 @@
 using System.Runtime.CompilerServices;
 using FaceBoost.Runtime;
 
-// Test classes run in parallel (xUnit's default, one collection per class); what needs the process to itself is in
-// Recognition.RecognitionCollection. Held Scalars everywhere (BannedSymbols.txt, docs/torchsharp-hazards.md) are what
-// made this safe again: an unheld one used to be finalized mid-op by a GC that another test's allocations started.
+// One test class at a time — no longer because of Scalars (held everywhere now, BannedSymbols.txt), but because
+// tests share process-wide state: libtorch's global RNG (manual_seed + randn in one test, interleaved with another
+// test's draws, broke the bit-identical resume checks) and ImageDecoder.MaxPixels (a hostile-file test lowering it
+// made a CelebA test reject a 6 MP photo). Measured on 2026-12-02: a fresh-clone CI run with classes in parallel
+// failed exactly those tests; serial, they pass. Classes needing the machine to themselves are also in
+// Recognition.RecognitionCollection.
+[assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]
 
 namespace FaceBoost.Tests;
 

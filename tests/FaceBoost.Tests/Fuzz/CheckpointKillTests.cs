@@ -73,7 +73,8 @@ public sealed class CheckpointKillTests(ITestOutputHelper output)
         Assert.True(killed.ExitCode == SigKilled, $"exit {killed.ExitCode}, expected SIGKILL\n{killed.Output}");
         temp = Assert.Single(Temps(dir));
         Assert.StartsWith("." + Step4 + ".", temp);
-        Assert.Equal(fullSize, new FileInfo(Path.Combine(dir, temp)).Length);
+        // Complete: the same tensors as step 2's file; only the JSON header's numbers may differ in length by a few bytes.
+        Assert.InRange(new FileInfo(Path.Combine(dir, temp)).Length, fullSize - 64, fullSize + 64);
         Assert.False(File.Exists(Path.Combine(dir, Step4)));
         Assert.Equal(Step2, Latest(dir));
         said = ResumeAndCheck(data, dir);
