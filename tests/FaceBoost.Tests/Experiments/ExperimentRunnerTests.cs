@@ -185,6 +185,7 @@ public sealed class ShippedConfigTests
     [InlineData("demo.json")]
     [InlineData("shared-data.json")]
     [InlineData("paper.json")]
+    [InlineData("shared-sweep.json")]
     public void ShippedConfigsLoadAndValidate(string name)
     {
         var path = RepoFile("configs", name);
