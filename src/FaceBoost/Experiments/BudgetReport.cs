@@ -10,7 +10,7 @@ public static class BudgetReport
     {
         var fractions = table.Rows.Where(r => r.EvalSet == evalSet).Select(r => r.LabelFraction).Distinct().Order().ToList();
         var header = new List<string> { "Arm", "GAN kimg", "Encoder steps", "Pretraining (min)" };
-        header.AddRange(fractions.Select(f => $"Gain @ {Pct(f)}"));
+        header.AddRange(fractions.Select(f => $"Gain @ {ReportWriter.Frac(f)}"));
         var rows = new List<IReadOnlyList<string>>();
         foreach (var a in arms.OrderBy(a => a.BaseArm, StringComparer.Ordinal).ThenBy(a => a.Kimg ?? -1).ThenBy(a => a.Steps))
         {
@@ -19,7 +19,7 @@ public static class BudgetReport
             foreach (var f in fractions)
             {
                 var pg = table.Rows.FirstOrDefault(r => r.Arm == a.Name && r.EvalSet == evalSet && r.LabelFraction == f)?.Paired;
-                cells.Add(pg is null ? "–" : $"{Points(pg.Mean)} ± {Math.Abs(100 * pg.Std):0.00}{(pg.Shown ? " (shown)" : "")}");
+                cells.Add(pg is null ? "–" : $"{ReportWriter.Gain(pg.Mean)} ± {Math.Abs(100 * pg.Std):0.00}{(pg.Shown ? " (shown)" : "")}");
             }
             rows.Add(cells);
         }
@@ -47,7 +47,7 @@ public static class BudgetReport
                 var color = palette.GetColor(i++);
                 var xs = pts.Select(p => Math.Log10(p.Value)).ToArray();
                 var mean = plt.Add.Scatter(xs, pts.Select(p => 100 * p.Paired!.Mean).ToArray());
-                mean.LegendText = $"{line.Key.BaseArm}, {line.Key.Steps} steps, {Pct(f)} labels";
+                mean.LegendText = $"{line.Key.BaseArm}, {line.Key.Steps} steps, {ReportWriter.Frac(f)} labels";
                 mean.Color = color;
                 mean.LineWidth = 2;
                 mean.MarkerSize = 7;
@@ -70,7 +70,4 @@ public static class BudgetReport
         plt.ShowLegend(ScottPlot.Alignment.UpperLeft);
         return ReportPlots.Save(plt, pngPath);
     }
-
-    private static string Pct(double f) => (100 * f).ToString("0.##", CultureInfo.InvariantCulture) + " %";
-    private static string Points(double g) => (g >= 0 ? "+" : "") + (100 * g).ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -87,11 +87,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             var gs = cache.Get("gan", GanStage.Key(pool, c));
             foreach (var k in wanted)
             {
-                var point = new GanPoint(gs, k, null!);
-                var isDone = File.Exists(gs.PathOf($"point-{GanStage.KimgTag(k)}.json"));
-                if (isDone) { cached++; progress?.Report(new ExperimentProgress($"gan:{poolName}@{k:0.###}kimg", "done (cached)", 1, Cached: true)); }
+                if (File.Exists(GanStage.PointFile(gs, k))) { cached++; progress?.Report(new ExperimentProgress($"gan:{poolName}@{k:0.###}kimg", "done (cached)", 1, Cached: true)); }
                 else run++;
-                gans[(poolName, k)] = point with { Result = GanStage.Run(gs, pool, c, k, wanted.Max, progress, ct) };
+                gans[(poolName, k)] = new GanPoint(gs, k, GanStage.Run(gs, pool, c, k, wanted.Max, progress, ct));
             }
         }
 

@@ -26,6 +26,9 @@ public static class GanStage
 
     public static string KimgTag(double kimg) => "k" + kimg.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The result file of one budget point; it exists once the point is trained.</summary>
+    public static string PointFile(Stage stage, double kimg) => stage.PathOf($"point-{KimgTag(kimg)}.json");
+
     /// <param name="kimg">The budget point wanted.</param>
     /// <param name="cadenceKimg">The largest point of the series: snapshot, sample and log cadence follow it, so a point's
     /// weights do not depend on which smaller points were asked for.</param>
@@ -33,7 +36,7 @@ public static class GanStage
         IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
         var tag = KimgTag(kimg);
-        var pointFile = stage.PathOf($"point-{tag}.json");
+        var pointFile = PointFile(stage, kimg);
         if (File.Exists(pointFile))
             return JsonSerializer.Deserialize<GanStageResult>(File.ReadAllText(pointFile), JsonConfig.Options)
                    ?? throw new InvalidDataException($"{pointFile}: empty stage result");

@@ -95,8 +95,8 @@ public sealed class ReportWriter
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);
     private static string P(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("0.00", CultureInfo.InvariantCulture);
-    private static string Frac(double f) => (100 * f).ToString("0.##", CultureInfo.InvariantCulture) + " %";
-    private static string Gain(double? g) => g is null ? "" : (g >= 0 ? "+" : "") + (100 * g.Value).ToString("0.00", CultureInfo.InvariantCulture);
+    internal static string Frac(double f) => (100 * f).ToString("0.##", CultureInfo.InvariantCulture) + " %";
+    internal static string Gain(double? g) => g is null ? "" : (g >= 0 ? "+" : "") + (100 * g.Value).ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string Pv(double p) => p.ToString(p < 0.001 ? "0.0e0" : "0.000", CultureInfo.InvariantCulture);
 
