@@ -14,8 +14,10 @@ namespace FaceBoost.Bench;
 /// conv3×3/2 plus a 1×1/2 shortcut), one 3×3 conv 64→64 at 56 px batch 32, and an IResNet-18 width 16 at 32 px.
 /// Hazard modes: `held` (every Scalar held, temporaries in dispose scopes, one managed thread), `implicit`
 /// (implicit Scalars and unreferenced temporaries, as TorchSharp's operators make them), `gc` (held, with a background
-/// thread allocating and calling GC.Collect), `implicit-gc` (both). The PyTorch twin is bench/pytorch/onednn_nan.py.
-/// Args: [case small|conv64|iresnet18|all] [mode held|implicit|gc|implicit-gc|all] [trials] [threads] [onednn on|off].
+/// thread allocating and calling GC.Collect), `implicit-gc` (both). Two more cases are the paths that once NaN'd in
+/// training with oneDNN on: `r1` (the GAN's R1 penalty: a double backward through two convs) and `frozen` (transfer:
+/// a trainable 6-channel input conv under a frozen conv body, so the body's convs compute input gradients only). The PyTorch twin is bench/pytorch/onednn_nan.py.
+/// Args: [case small|conv64|iresnet18|r1|frozen|all] [mode held|implicit|gc|implicit-gc|all] [trials] [threads] [onednn on|off].
 /// Runs libtorch without <see cref="TorchRuntime"/> so no ISA cap and no default switch applies.</summary>
 public sealed class OneDnnNanBench : IBenchmark
 {
@@ -29,6 +31,7 @@ public sealed class OneDnnNanBench : IBenchmark
     private static readonly Scalar Quarter = 0.25.ToScalar();
     private static readonly Scalar Tenth = 0.1.ToScalar();
     private static readonly Scalar Twentieth = 0.05.ToScalar();
+    private static readonly Scalar Slope = 0.2.ToScalar();
 
     public int Run(string[] args)
     {
@@ -45,8 +48,8 @@ public sealed class OneDnnNanBench : IBenchmark
         Console.WriteLine($"ONEDNN_MAX_CPU_ISA={Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? "(unset)"}, " +
                           $"libtorch {torch.__version__}, intra-op threads {torch.get_num_threads()}, oneDNN under test: {(onednn ? "on" : "off")}");
 
-        string[] cases = which == "all" ? ["small", "conv64", "iresnet18"] : [which];
-        string[] modes = modeArg == "all" ? ["held", "implicit", "gc", "implicit-gc"] : [modeArg];
+        string[] cases = which == "all" ? ["small", "conv64", "iresnet18", "r1", "frozen"] : [which];
+        string[] modes = modeArg == "all" ? ["held", "implicit", "gc", "implicit-gc"] : modeArg.Split(',');
         Console.WriteLine("| case | mode | trials | NaN input grad | NaN weight grad | passes ≠ ATen (rel > 1e-4) | libtorch errors | max rel diff | s/trial |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in cases)
@@ -77,7 +80,9 @@ public sealed class OneDnnNanBench : IBenchmark
             "small" => new SmallNet(),
             "conv64" => new Conv64(),
             "iresnet18" => new IResNet18(),
-            _ => throw new ArgumentException($"unknown case '{name}' (small|conv64|iresnet18|all)"),
+            "r1" => new R1Penalty(),
+            "frozen" => new FrozenBody(),
+            _ => throw new ArgumentException($"unknown case '{name}' (small|conv64|iresnet18|r1|frozen|all)"),
         };
         var implicitScalars = mode is "implicit" or "implicit-gc";
         var pressure = mode is "gc" or "implicit-gc";
@@ -269,6 +274,66 @@ public sealed class OneDnnNanBench : IBenchmark
             _x.Dispose();
             _g.Dispose();
             foreach (var v in _state.Values) v.Dispose();
+        }
+    }
+    /// <summary>R1 as in StyleGanLoss: conv3×3 3→32 → leaky ReLU → conv3×3/2 32→64 → leaky ReLU → conv3×3/2 64→1,
+    /// logits summed; penalty = |∂logits/∂x|² (create_graph), backpropagated to the weights. Batch 8 at 32 px.</summary>
+    private sealed class R1Penalty : ICase
+    {
+        private readonly Tensor _x = randn(8, 3, 32, 32);
+        private readonly Tensor _w1 = randn(32, 3, 3, 3).mul_(Quarter);
+        private readonly Tensor _w2 = randn(64, 32, 3, 3).mul_(Twentieth);
+        private readonly Tensor _w3 = randn(1, 64, 3, 3).mul_(Twentieth);
+
+        public Tensor[] Pass(bool implicitScalars)
+        {
+            using var scope = NewDisposeScope();
+            using var x = _x.detach().requires_grad_();
+            using var w1 = _w1.detach().requires_grad_();
+            using var w2 = _w2.detach().requires_grad_();
+            using var w3 = _w3.detach().requires_grad_();
+            var h = nn.functional.conv2d(x, w1, padding: [1, 1]).leaky_relu(Slope);
+            h = nn.functional.conv2d(h, w2, strides: [2, 2], padding: [1, 1]).leaky_relu(Slope);
+            var logits = nn.functional.conv2d(h, w3, strides: [2, 2], padding: [1, 1]);
+            var g = torch.autograd.grad([logits.sum()], [x], retain_graph: true, create_graph: true)[0];
+            var penalty = implicitScalars ? g.square().sum() * 0.5 : g.square().sum().mul(Half);
+            penalty.backward();
+            return Detached(w1, w2, w3);
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in new[] { _x, _w1, _w2, _w3 }) t.Dispose();
+        }
+    }
+
+    /// <summary>Transfer with a frozen body: a trainable conv3×3 6→16 input layer (input needs no gradient) → ReLU →
+    /// frozen conv3×3 16→32 → ReLU → frozen conv3×3/2 32→32; the body's convs compute only input gradients and the
+    /// input layer only its weight gradient. Batch 16 at 32 px.</summary>
+    private sealed class FrozenBody : ICase
+    {
+        private readonly Tensor _x = randn(16, 6, 32, 32);
+        private readonly Tensor _w0 = randn(16, 6, 3, 3).mul_(Quarter);
+        private readonly Tensor _wb1 = randn(32, 16, 3, 3).mul_(Tenth);
+        private readonly Tensor _wb2 = randn(32, 32, 3, 3).mul_(Twentieth);
+        private readonly Tensor _g = randn(16, 32, 16, 16);
+
+        public Tensor[] Pass(bool implicitScalars)
+        {
+            using var scope = NewDisposeScope();
+            using var w0 = _w0.detach().requires_grad_();
+            var h = nn.functional.relu(nn.functional.conv2d(_x, w0, padding: [1, 1]));
+            h = nn.functional.relu(nn.functional.conv2d(h, _wb1, padding: [1, 1]));
+            var y = nn.functional.conv2d(h, _wb2, strides: [2, 2], padding: [1, 1]);
+            var loss = implicitScalars ? (y * _g * 0.5).sum() : y.mul(_g).mul(Half).sum();
+            loss.backward();
+            // The first gradient slot is "the input's"; here the input layer's weight stands in for it.
+            return Detached(w0, w0);
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in new[] { _x, _w0, _wb1, _wb2, _g }) t.Dispose();
         }
     }
 }

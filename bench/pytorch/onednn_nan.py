@@ -3,7 +3,7 @@ default, no ISA cap), each pass compared with the native ATen kernels (torch.bac
 inputs. Cases as in OneDnnNanBench.cs: small (conv3x3 16->32 -> ReLU -> conv3x3/2 32->32 + 1x1/2 shortcut, batch 8
 at 32 px), conv64 (3x3 64->64, 56 px, batch 32), iresnet18 (width 16, 32 px, emb 64, batch 64, train mode).
 
-  /usr/bin/python3 bench/pytorch/onednn_nan.py [case small|conv64|iresnet18|all] [trials] [threads]
+  /usr/bin/python3 bench/pytorch/onednn_nan.py [case small|conv64|iresnet18|r1|frozen|all] [trials] [threads]
 """
 import os
 import sys
@@ -56,6 +56,35 @@ def iresnet18():
     return run
 
 
+def r1():
+    x = torch.randn(8, 3, 32, 32)
+    w1, w2, w3 = torch.randn(32, 3, 3, 3) * 0.25, torch.randn(64, 32, 3, 3) * 0.05, torch.randn(1, 64, 3, 3) * 0.05
+
+    def run():
+        xx = x.detach().clone().requires_grad_()
+        ws = [t.detach().clone().requires_grad_() for t in (w1, w2, w3)]
+        h = F.leaky_relu(F.conv2d(xx, ws[0], padding=1), 0.2)
+        h = F.leaky_relu(F.conv2d(h, ws[1], stride=2, padding=1), 0.2)
+        logits = F.conv2d(h, ws[2], stride=2, padding=1)
+        g, = torch.autograd.grad(logits.sum(), xx, create_graph=True)
+        (g.square().sum() * 0.5).backward()
+        return [q.grad for q in ws]
+    return run
+
+
+def frozen():
+    x, w0 = torch.randn(16, 6, 32, 32), torch.randn(16, 6, 3, 3) * 0.25
+    wb1, wb2, g = torch.randn(32, 16, 3, 3) * 0.1, torch.randn(32, 32, 3, 3) * 0.05, torch.randn(16, 32, 16, 16)
+
+    def run():
+        ww = w0.detach().clone().requires_grad_()
+        h = F.relu(F.conv2d(x, ww, padding=1))
+        h = F.relu(F.conv2d(h, wb1, padding=1))
+        ((F.conv2d(h, wb2, stride=2, padding=1) * g * 0.5).sum()).backward()
+        return [ww.grad, ww.grad]
+    return run
+
+
 def rel(a, b, floor):
     """max |a - b| / max(max |b|, floor): a gradient that is ~0 by construction (a bias before BatchNorm) is
     compared against 1e-3 of the largest one."""
@@ -70,9 +99,9 @@ def main():
     print(describe())
     print("| case | trials | NaN input grad | NaN weight grad | passes != ATen (rel > 1e-4) | max rel diff | s/trial |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name in (['small', 'conv64', 'iresnet18'] if which == 'all' else [which]):
+    for name in (['small', 'conv64', 'iresnet18', 'r1', 'frozen'] if which == 'all' else [which]):
         torch.manual_seed(0)
-        run = {'small': small, 'conv64': conv64, 'iresnet18': iresnet18}[name]()
+        run = {'small': small, 'conv64': conv64, 'iresnet18': iresnet18, 'r1': r1, 'frozen': frozen}[name]()
         with torch.backends.mkldnn.flags(enabled=False):
             ref = run()
         floor = 1e-3 * max(float(q.abs().max()) for q in ref)

@@ -27,7 +27,7 @@ public static class TorchRuntime
                         "output folder was not patched for GLIBCXX_3.4.32 (build/TorchSharpNative.targets runs after " +
                         "every build and publish); rebuild with 'dotnet build'. Original error: " + ex.Message, ex);
                 }
-                // oneDNN stays off unless FACEBOOST_ONEDNN=1 (NaN in R1 and transfer training with it on; see OneDnnSwitch).
+                // oneDNN (the fast conv kernels, PyTorch's default) stays on unless FACEBOOST_ONEDNN=0; see OneDnnSwitch.
                 OneDnnSwitch.TrySet(OneDnnSwitch.RequestedByEnvironment);
                 if (Environment.GetEnvironmentVariable("FACEBOOST_NNPACK") != "1") OneDnnSwitch.TrySetNnpack(false);
                 _ready = true;

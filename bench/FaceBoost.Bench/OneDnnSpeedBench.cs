@@ -1,0 +1,48 @@
+using System.Globalization;
+using FaceBoost.Runtime;
+
+namespace FaceBoost.Bench;
+
+/// <summary>`onednn-speed`: the same recognition training steps (<see cref="TrainBench.Measure"/>: the real trainer on
+/// in-memory batches) with libtorch's oneDNN kernels on and off, alternating in one process so load changes hit both.
+/// It decides FaceBoost's default kernels together with `onednn-nan` (correctness). Writes bench/results/onednn-speed.md.
+/// Args: [repeats] [steps] [--threads N].</summary>
+public sealed class OneDnnSpeedBench : IBenchmark
+{
+    public string Name => "onednn-speed";
+    public string Description => "recognition training img/s with oneDNN on vs off (ATen), alternating in one process";
+
+    public int Run(string[] args)
+    {
+        var o = BenchOptions.Parse(args, repeats: 3, steps: 4);
+        TorchRuntime.Initialize(o.Threads);
+        var load = BenchReport.LoadAverage();
+        var md = "# oneDNN on vs off: FaceBoost recognition training throughput\n\n" +
+                 $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. {BenchMachine.Describe()}. 1-min load average at start " +
+                 $"{load.ToString("F2", CultureInfo.InvariantCulture)}{(load > 0.5 ? " — **measured under load (not idle)**: the on ÷ off ratio holds, absolute numbers are not idle figures" : " (idle)")}.\n\n" +
+                 $"`dotnet run -c Release --project bench/FaceBoost.Bench -- onednn-speed {string.Join(' ', o.ToArgs())}`\n\n";
+        md += "| case | oneDNN on img/s | oneDNN off (ATen) img/s | on ÷ off |\n|---|---:|---:|---:|\n";
+        foreach (var c in new[] { TrainBench.Resnet18, TrainBench.Resnet50 })
+        {
+            var on = new List<double>();
+            var off = new List<double>();
+            for (var r = 0; r < o.Repeats; r++)
+            {
+                OneDnnSwitch.TrySet(true);
+                on.Add(TrainBench.Measure(c, o.Threads, o.Steps));
+                OneDnnSwitch.TrySet(false);
+                off.Add(TrainBench.Measure(c, o.Threads, o.Steps));
+                Console.WriteLine($"  {c.Label}: repeat {r + 1}/{o.Repeats}: on {on[^1]:F1}, off {off[^1]:F1} img/s");
+            }
+            var a = Stat.Of(on)!;
+            var b = Stat.Of(off)!;
+            md += $"| {c.Label} | {a.Format("F1")} | {b.Format("F1")} | {(a.Median / b.Median).ToString("F2", CultureInfo.InvariantCulture)} |\n";
+        }
+        OneDnnSwitch.TrySet(OneDnnSwitch.RequestedByEnvironment);
+        md += $"\nEach measurement: 2 warm-up steps, then {o.Steps} timed steps of the real RecognitionTrainer (ArcFace, SGD, " +
+              "gradient norm), 1000 classes, random in-memory batches; cells are median (min–max) over repeats.\n";
+        Console.Write(md);
+        BenchReport.Write("onednn-speed.md", md);
+        return 0;
+    }
+}
