@@ -296,7 +296,7 @@ public sealed class OneDnnNanBench : IBenchmark
             h = nn.functional.conv2d(h, w2, strides: [2, 2], padding: [1, 1]).leaky_relu(Slope);
             var logits = nn.functional.conv2d(h, w3, strides: [2, 2], padding: [1, 1]);
             var g = torch.autograd.grad([logits.sum()], [x], retain_graph: true, create_graph: true)[0];
-            var penalty = implicitScalars ? g.square().sum() * 0.5 : g.square().sum().mul(Half);
+            var penalty = implicitScalars ? g.square().sum() * 0.5 : g.mul(g).sum().mul(Half); // square() is pow(2): an unheld Scalar
             penalty.backward();
             return Detached(w1, w2, w3);
         }

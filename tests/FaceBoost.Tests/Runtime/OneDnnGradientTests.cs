@@ -120,7 +120,7 @@ public sealed class OneDnnGradientTests
         h = nn.functional.conv2d(h, w2, strides: [2, 2], padding: [1, 1]).leaky_relu(Slope);
         var logits = nn.functional.conv2d(h, w3, strides: [2, 2], padding: [1, 1]);
         var g = torch.autograd.grad([logits.sum()], [x], retain_graph: true, create_graph: true)[0];
-        g.square().sum().backward();
+        g.mul(g).sum().backward();
         return [w1.grad!.detach().clone(), w2.grad!.detach().clone(), w3.grad!.detach().clone()];
     }
 
