@@ -59,7 +59,13 @@ public sealed class TrainBench : IComparativeBench
 
     private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
 
-    internal static double Measure(Case c, int threads, int iters, int classes = Classes)
+    internal static double Measure(Case c, int threads, int iters, int classes = Classes) =>
+        MeasureWithCounts(c, threads, iters, classes).ImagesPerSecond;
+
+    /// <summary>Images/s of the timed steps, and the TorchSharp tensors created per timed step (every TorchSharp call
+    /// that returns a new tensor makes one: the managed→native op calls of forward, loss, gradient norm and optimiser;
+    /// backward runs inside libtorch and is not counted).</summary>
+    internal static (double ImagesPerSecond, double TensorsPerStep) MeasureWithCounts(Case c, int threads, int iters, int classes = Classes)
     {
         const int warmup = 2;
         var dir = Path.Combine(Path.GetTempPath(), "fb-train-bench-" + Guid.NewGuid().ToString("N")[..8]);
@@ -74,7 +80,7 @@ public sealed class TrainBench : IComparativeBench
         var clock = new StepClock(warmup);
         new RecognitionTrainer(o, source).Run(progress: clock);
         Directory.Delete(dir, true);
-        return iters * c.Batch / clock.TimedSeconds;
+        return (iters * c.Batch / clock.TimedSeconds, clock.TensorsCreated / (double)iters);
     }
 
     /// <summary>Fixed random batches held in memory; the trainer disposes each batch, so each is a copy.</summary>
@@ -93,16 +99,27 @@ public sealed class TrainBench : IComparativeBench
         }
     }
 
-    /// <summary>Synchronous progress sink: time from the end of the warm-up steps to the end of the last step.</summary>
+    /// <summary>Synchronous progress sink: time (and TorchSharp tensors created) from the end of the warm-up steps to
+    /// the end of the last step.</summary>
     private sealed class StepClock(int warmup) : IProgress<TrainProgress>
     {
         private readonly Stopwatch _clock = new();
+        private long _tensorsAtStart;
         public double TimedSeconds => _clock.Elapsed.TotalSeconds;
+        public long TensorsCreated { get; private set; }
 
         public void Report(TrainProgress value)
         {
-            if (value.GlobalStep == warmup) _clock.Restart();
-            else if (value.GlobalStep == value.TotalSteps) _clock.Stop();
+            if (value.GlobalStep == warmup)
+            {
+                _tensorsAtStart = OpCounter.TensorsCreated;
+                _clock.Restart();
+            }
+            else if (value.GlobalStep == value.TotalSteps)
+            {
+                _clock.Stop();
+                TensorsCreated = OpCounter.TensorsCreated - _tensorsAtStart;
+            }
         }
     }
 }

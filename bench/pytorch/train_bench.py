@@ -18,7 +18,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
 from iresnet_ref import IResNet  # noqa: E402
-from bench_env import count_train_flops, describe, result  # noqa: E402
+from bench_env import count_ops, count_train_flops, describe, result  # noqa: E402
 
 LAYERS = {18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 14, 3], 100: [3, 13, 30, 3]}
 
@@ -47,6 +47,7 @@ def main():
     p.add_argument('--classes', type=int, default=1000)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--steps', type=int, default=6)
+    p.add_argument('--count-ops', action='store_true', help='also count torch calls and ATen ops of one step')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     print(describe())
@@ -79,6 +80,10 @@ def main():
 
     step()
     flops = count_train_flops(step, a.batch)
+    if a.count_ops:
+        calls, aten = count_ops(step)
+        result("torch_calls_per_step", calls)
+        result("aten_ops_per_step", aten)
     t = time.perf_counter()
     for _ in range(a.steps):
         step()
