@@ -20,20 +20,19 @@ public sealed class ConvBench : IComparativeBench
     /// <summary>Forward (2 × MACs) plus input and weight gradients (each as much again).</summary>
     public const double FlopsPerPass = 3 * 2.0 * N * C * S * S * C * 9;
 
-    public int Run(string[] args)
+    public (int Repeats, int Steps) Defaults => (3, 5);
+    public int Run(string[] args) => ComparativeBench.RunAlone(this, args);
+
+    public void WriteReport(BenchOptions o, IReadOnlyList<Comparison> rows, string command)
     {
-        var o = BenchOptions.Parse(args, repeats: 3, steps: 5);
-        TorchRuntime.Initialize(o.Threads);
-        var rows = Compare(o);
         var md = BenchReport.Header("Compute limit: 3×3 conv forward+backward GFLOP/s, FaceBoost (TorchSharp) vs PyTorch",
-            "dotnet run -c Release --project bench/FaceBoost.Bench -- conv " + string.Join(' ', o.ToArgs()), o);
+            command, o);
         md += BenchReport.Table(rows, o.Capped);
         md += $"\nOne conv2d 64→64, 3×3, stride 1, padding 1, no bias, input {N}×{C}×{S}×{S}; each pass = forward + input " +
               $"gradient + weight gradient (autograd.grad with a fixed output gradient) = {FlopsPerPass / 1e9:F2} GFLOP. " +
               $"1 warm-up pass, then {o.Steps} timed passes per repeat. This is each stack's peak for the `% of conv peak` " +
               "column of the training benches in the same `all` run.\n";
         BenchReport.Write("conv.md", md);
-        return 0;
     }
 
     public IReadOnlyList<Comparison> Compare(BenchOptions o)

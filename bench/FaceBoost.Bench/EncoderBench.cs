@@ -18,13 +18,13 @@ public sealed class EncoderBench : IComparativeBench
 
     private const int Size = 64, NumWs = 10, WDim = 128, Batch = 8;
 
-    public int Run(string[] args)
+    public (int Repeats, int Steps) Defaults => (3, 5);
+    public int Run(string[] args) => ComparativeBench.RunAlone(this, args);
+
+    public void WriteReport(BenchOptions o, IReadOnlyList<Comparison> rows, string command)
     {
-        var o = BenchOptions.Parse(args, repeats: 3, steps: 5);
-        TorchRuntime.Initialize(o.Threads);
-        var rows = Compare(o);
         var md = BenchReport.Header("pSp encoder training step: FaceBoost (TorchSharp) vs PyTorch",
-            "dotnet run -c Release --project bench/FaceBoost.Bench -- encoder " + string.Join(' ', o.ToArgs()), o);
+            command, o);
         md += BenchReport.Table(rows, o.Capped);
         md += $"\nOne training step of the pSp BackboneEncoder (IR-SE-18, base width 32, {Size} px input, 6 channels = image ⊕ " +
               $"average image, output_pool + EqualLinear head to W+ {NumWs}×{WDim}, added to the mean latent), decoded by a " +
@@ -32,7 +32,6 @@ public sealed class EncoderBench : IComparativeBench
               $"1e-4, batch {Batch}. Each repeat: 3 warm-up steps (FaceBoost; the twin: 2 + 1 counting FLOPs), then {o.Steps} " +
               "timed steps. Training FLOPs per image counted by the twin from the conv/linear shapes (forward × 3).\n";
         BenchReport.Write("encoder.md", md);
-        return 0;
     }
 
     public IReadOnlyList<Comparison> Compare(BenchOptions o)

@@ -20,13 +20,13 @@ public sealed class GanBench : IComparativeBench
 
     private const int B = 16;
 
-    public int Run(string[] args)
+    public (int Repeats, int Steps) Defaults => (3, 10);
+    public int Run(string[] args) => ComparativeBench.RunAlone(this, args);
+
+    public void WriteReport(BenchOptions o, IReadOnlyList<Comparison> rows, string command)
     {
-        var o = BenchOptions.Parse(args, repeats: 3, steps: 10);
-        TorchRuntime.Initialize(o.Threads);
-        var rows = Compare(o);
         var md = BenchReport.Header("StyleGAN2 G / D(+R1) step throughput: FaceBoost (TorchSharp) vs PyTorch",
-            "dotnet run -c Release --project bench/FaceBoost.Bench -- gan " + string.Join(' ', o.ToArgs()), o);
+            command, o);
         md += BenchReport.Table(rows, o.Capped);
         md += $"\n32 px, z/w 128, 8 mapping layers, channel base 2048 / max 128, batch {B}. G step = non-saturating loss " +
               "through a frozen D, backward, Adam; D step = logistic loss on real + fake (fake under no_grad) + R1 (γ/2 = 0.5, " +
@@ -34,7 +34,6 @@ public sealed class GanBench : IComparativeBench
               "Training FLOPs per image counted by the twin from the conv/linear shapes (forward × 3 under autograd, × 1 " +
               "under no_grad; R1's double backward not counted beyond that), so % of peak understates the D step.\n";
         BenchReport.Write("gan-bench.md", md);
-        return 0;
     }
 
     public IReadOnlyList<Comparison> Compare(BenchOptions o)

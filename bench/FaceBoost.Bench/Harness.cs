@@ -195,6 +195,23 @@ public static class BenchReport
         ips is null || flops is null || peakGflops is null or <= 0 ? "–"
         : (100 * ips.Median * flops.Value / 1e9 / peakGflops.Value).ToString("F0", CultureInfo.InvariantCulture) + " %";
 
+    /// <summary>The `all` summary: one row per case of every bench, FaceBoost % of its peak / PyTorch % of its peak.</summary>
+    public static string Summary(IEnumerable<Comparison> rows)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("| bench | case | unit | FaceBoost | PyTorch default | ratio | % of conv peak (FaceBoost / PyTorch) |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|");
+        foreach (var r in rows)
+        {
+            var f = r.Unit == "µs/op" ? "F2" : "F1";
+            var peak = r.TrainFlopsPerImage is null ? "–"
+                : $"{Percent(r.FaceBoost, r.TrainFlopsPerImage, PeakFaceBoost)} / {Percent(r.PyTorch, r.TrainFlopsPerImage, PeakPyTorch)}";
+            md.AppendLine($"| {r.Bench} | {r.Case} | {r.Unit} | {r.FaceBoost?.Format(f) ?? "–"} | {r.PyTorch?.Format(f) ?? "–"} | " +
+                          $"{Fmt(r.Ratio)} | {peak} |");
+        }
+        return md.ToString();
+    }
+
     public static string Fmt(double? ratio) => ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "–";
 
     public static void Write(string file, string markdown)
@@ -205,8 +222,31 @@ public static class BenchReport
     }
 }
 
-/// <summary>A bench that compares the two stacks and returns its rows (so `all` can summarise them).</summary>
+/// <summary>A bench that compares the two stacks and returns its rows (so `all` can summarise them), and writes its
+/// bench/results file from them. Running it alone is <see cref="ComparativeBench.RunAlone"/>.</summary>
 public interface IComparativeBench : IBenchmark
 {
+    /// <summary>Options when run alone: [repeats] [steps] defaults.</summary>
+    (int Repeats, int Steps) Defaults { get; }
+
     IReadOnlyList<Comparison> Compare(BenchOptions options);
+
+    /// <summary>Writes bench/results/NAME.md: header (with <paramref name="command"/>), table, notes.</summary>
+    void WriteReport(BenchOptions options, IReadOnlyList<Comparison> rows, string command);
+}
+
+public static class ComparativeBench
+{
+    public static string Command(string verb, BenchOptions o) =>
+        $"dotnet run -c Release --project bench/FaceBoost.Bench -- {verb} {string.Join(' ', o.ToArgs())}";
+
+    /// <summary>`NAME [repeats] [steps] [--threads N] [--capped]`: compare, write the results file.</summary>
+    public static int RunAlone(IComparativeBench bench, string[] args)
+    {
+        var (repeats, steps) = bench.Defaults;
+        var o = BenchOptions.Parse(args, repeats, steps);
+        TorchRuntime.Initialize(o.Threads);
+        bench.WriteReport(o, bench.Compare(o), Command(bench.Name, o));
+        return 0;
+    }
 }

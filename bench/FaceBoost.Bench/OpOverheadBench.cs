@@ -31,13 +31,13 @@ public sealed class OpOverheadBench : IComparativeBench
     public string Name => "op-overhead";
     public string Description => "per-op call overhead µs/op (add on 1 element, small conv) and ops per step, vs op_overhead.py";
 
-    public int Run(string[] args)
+    public (int Repeats, int Steps) Defaults => (3, 100);
+    public int Run(string[] args) => ComparativeBench.RunAlone(this, args);
+
+    public void WriteReport(BenchOptions o, IReadOnlyList<Comparison> rows, string command)
     {
-        var o = BenchOptions.Parse(args, repeats: 3, steps: 100);
-        TorchRuntime.Initialize(o.Threads);
-        var rows = Compare(o);
         var md = BenchReport.Header("Per-op overhead: FaceBoost (TorchSharp) vs PyTorch",
-            "dotnet run -c Release --project bench/FaceBoost.Bench -- op-overhead " + string.Join(' ', o.ToArgs()), o);
+            command, o);
         md += BenchReport.Table(rows.Where(r => r.Unit == "µs/op"), o.Capped);
         md += $"\nµs per call, {o.Steps}k calls of each add after 1k warm-up calls, {o.Steps / 10}k of the conv; the add's " +
               "result is a new tensor (disposed at once in C#, freed by refcount in Python) or the input (in place). " +
@@ -55,7 +55,6 @@ public sealed class OpOverheadBench : IComparativeBench
               "TorchDispatchMode (every ATen op dispatched, forward, backward and optimiser, after decomposition into " +
               "ATen ops).\n";
         BenchReport.Write("op-overhead.md", md);
-        return 0;
     }
 
     public IReadOnlyList<Comparison> Compare(BenchOptions o)

@@ -24,20 +24,18 @@ public sealed class TrainBench : IComparativeBench
     internal static readonly Case Resnet18 = new("IResNet-18 w16 @32, batch 64", "iresnet18", 18, 32, 16, 64, 64);
     private const int Classes = 1000;
 
-    public int Run(string[] args)
+    public (int Repeats, int Steps) Defaults => (3, 4);
+    public int Run(string[] args) => ComparativeBench.RunAlone(this, args);
+
+    public void WriteReport(BenchOptions o, IReadOnlyList<Comparison> rows, string command)
     {
-        var o = BenchOptions.Parse(args, repeats: 3, steps: 4);
-        TorchRuntime.Initialize(o.Threads);
-        var rows = Compare(o);
-        var md = BenchReport.Header("Recognition training throughput: FaceBoost (TorchSharp) vs PyTorch",
-            "dotnet run -c Release --project bench/FaceBoost.Bench -- train " + string.Join(' ', o.ToArgs()), o);
+        var md = BenchReport.Header("Recognition training throughput: FaceBoost (TorchSharp) vs PyTorch", command, o);
         md += BenchReport.Table(rows, o.Capped);
         md += $"\nEach repeat: 2 warm-up steps, then {o.Steps} timed steps; {Classes} classes, ArcFace s=64 m=0.5, SGD momentum " +
               "0.9 wd 5e-4, gradient norm every step, random in-memory batches (no decoding). % of conv peak = img/s × training " +
               "FLOPs per image (forward × 3, counted from the layer shapes by the twin) ÷ the same stack's 3×3-conv GFLOP/s " +
               "(bench `conv`, when run in the same `all` run).\n";
         BenchReport.Write("train.md", md);
-        return 0;
     }
 
     public IReadOnlyList<Comparison> Compare(BenchOptions o)
