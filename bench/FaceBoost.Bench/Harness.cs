@@ -66,7 +66,11 @@ public static class PyTwin
     public static string? Backend { get; private set; }
     public static string? CappedBackend { get; private set; }
 
-    public static Dictionary<string, double>? Run(string script, bool capped, params string[] args)
+    public static Dictionary<string, double>? Run(string script, bool capped, params string[] args) =>
+        RunWithOutput(script, capped, args)?.Results;
+
+    /// <summary>As <see cref="Run"/>, also returning every stdout line (for twins that print more than RESULT lines).</summary>
+    public static (Dictionary<string, double> Results, string[] Lines)? RunWithOutput(string script, bool capped, params string[] args)
     {
         var path = Path.Combine(BenchPaths.Root, "pytorch", script);
         if (!File.Exists(Python) || !File.Exists(path)) return null;
@@ -95,7 +99,7 @@ public static class PyTwin
             if (parts.Length == 3 && parts[0] == "RESULT")
                 results[parts[1]] = double.Parse(parts[2], CultureInfo.InvariantCulture);
         }
-        return results;
+        return (results, stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     }
 }
 
