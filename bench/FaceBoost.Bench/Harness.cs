@@ -156,7 +156,9 @@ public static class BenchReport
         catch (FormatException) { return double.NaN; }
     }
 
-    public static string Header(string title, string command, BenchOptions o)
+    /// <param name="protocol">Replaces the default "N repeats, sides interleaved" line, for benches that measure
+    /// otherwise.</param>
+    public static string Header(string title, string command, BenchOptions o, string? protocol = null)
     {
         var md = new StringBuilder();
         md.AppendLine($"# {title}\n");
@@ -169,7 +171,8 @@ public static class BenchReport
         md.AppendLine($"- {BenchMachine.FaceBoostBackend()}");
         md.AppendLine($"- PyTorch default (headline): {PyTwin.Backend ?? "python3-torch absent"}");
         if (o.Capped) md.AppendLine($"- PyTorch capped (extra column): {PyTwin.CappedBackend ?? "–"}");
-        md.AppendLine($"- {o.Repeats} repeats, sides interleaved (FaceBoost, PyTorch default{(o.Capped ? ", PyTorch capped" : "")}) in each; " +
+        if (protocol is not null) md.AppendLine($"- {protocol}\n");
+        else md.AppendLine($"- {o.Repeats} repeats, sides interleaved (FaceBoost, PyTorch default{(o.Capped ? ", PyTorch capped" : "")}) in each; " +
                       $"cells are median (min–max); ratio = FaceBoost speed ÷ PyTorch speed (> 1: FaceBoost faster).\n");
         md.AppendLine($"`{command}`\n");
         return md.ToString();

@@ -40,10 +40,11 @@ public sealed class ProfileBench : IBenchmark
         foreach (var c in r50 ? new[] { TrainBench.Resnet18, TrainBench.Resnet50 } : [TrainBench.Resnet18])
             body.Append(Profile(c, reps, threads));
         var md = BenchReport.Header("Profile of a training step: FaceBoost (TorchSharp) vs PyTorch",
-            $"dotnet run -c Release --project bench/FaceBoost.Bench -- profile {reps} --threads {threads}{(r50 ? " --r50" : "")}", o);
+            $"dotnet run -c Release --project bench/FaceBoost.Bench -- profile {reps} --threads {threads}{(r50 ? " --r50" : "")}", o,
+            "one run per side, FaceBoost first, then the PyTorch twin; times are medians (see How measured).");
         md += body.ToString();
-        md += "\nHow measured. Step: the median real training step (FaceBoost: RecognitionTrainer on in-memory batches, " +
-              "as the `train` bench; PyTorch: train_bench.py's step). Layers: each layer of the backbone is run alone on a " +
+        md += "\nHow measured. Step: the real training step (FaceBoost: mean of the timed steps through RecognitionTrainer " +
+              "on in-memory batches after 2 warm-up steps, as the `train` bench; PyTorch: median of train_bench.py's step). Layers: each layer of the backbone is run alone on a " +
               "copy of its real input (captured in one forward pass; FaceBoost walks IResNet's forward order, PyTorch uses " +
               $"forward hooks), forward, and forward + backward (autograd.grad to the input and the trainable weights), median " +
               $"of {reps} after one warm-up, summed over the layers that share a key (kind, channels, stride, input size). " +
