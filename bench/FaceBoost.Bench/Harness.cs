@@ -16,6 +16,9 @@ public sealed record Stat(double Median, double Min, double Max, int Count)
         return new Stat(median, s[0], s[^1], s.Length);
     }
 
+    /// <summary>Median (min–max) with decimals by magnitude: 3 below 1, 2 below 10 (and for µs/op), else 1.</summary>
+    public string Format() => Format(Median < 1 ? "F3" : Median < 10 ? "F2" : "F1");
+
     public string Format(string f) =>
         $"{Median.ToString(f, CultureInfo.InvariantCulture)} ({Min.ToString(f, CultureInfo.InvariantCulture)}–{Max.ToString(f, CultureInfo.InvariantCulture)})";
 }
@@ -189,9 +192,8 @@ public static class BenchReport
         md.AppendLine("---:|---:|");
         foreach (var r in rows)
         {
-            var f = r.Unit == "µs/op" ? "F2" : "F1";
-            md.Append($"| {r.Case} | {r.Unit} | {r.FaceBoost?.Format(f) ?? "–"} | {r.PyTorch?.Format(f) ?? "–"} | {Fmt(r.Ratio)} |");
-            if (capped) md.Append($" {r.PyTorchCapped?.Format(f) ?? "–"} | {Fmt(r.CappedRatio)} |");
+            md.Append($"| {r.Case} | {r.Unit} | {r.FaceBoost?.Format() ?? "–"} | {r.PyTorch?.Format() ?? "–"} | {Fmt(r.Ratio)} |");
+            if (capped) md.Append($" {r.PyTorchCapped?.Format() ?? "–"} | {Fmt(r.CappedRatio)} |");
             md.AppendLine($" {Percent(r.FaceBoost, r.TrainFlopsPerImage, PeakFaceBoost)} | {Percent(r.PyTorch, r.TrainFlopsPerImage, PeakPyTorch)} |");
         }
         return md.ToString();
@@ -210,10 +212,9 @@ public static class BenchReport
         md.AppendLine("|---|---|---|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
-            var f = r.Unit == "µs/op" ? "F2" : "F1";
             var peak = r.TrainFlopsPerImage is null ? "–"
                 : $"{Percent(r.FaceBoost, r.TrainFlopsPerImage, PeakFaceBoost)} / {Percent(r.PyTorch, r.TrainFlopsPerImage, PeakPyTorch)}";
-            md.AppendLine($"| {r.Bench} | {r.Case} | {r.Unit} | {r.FaceBoost?.Format(f) ?? "–"} | {r.PyTorch?.Format(f) ?? "–"} | " +
+            md.AppendLine($"| {r.Bench} | {r.Case} | {r.Unit} | {r.FaceBoost?.Format() ?? "–"} | {r.PyTorch?.Format() ?? "–"} | " +
                           $"{Fmt(r.Ratio)} | {peak} |");
         }
         return md.ToString();
