@@ -51,7 +51,8 @@ public sealed class OpOverheadBench : IComparativeBench
               "SGD, accuracy, the batch copy), divided by the steps; each is one managed→native call that returns a tensor; " +
               "in-place calls that return their input, and every op that libtorch's autograd runs in backward, are not in it. " +
               "PyTorch: one step of train_bench.py under torch.overrides.TorchFunctionMode (Python-level torch calls: " +
-              "functions, tensor methods and in-place ops; the analogue of the FaceBoost count) and under " +
+              "functions, tensor methods, in-place ops and tensor attribute reads such as .grad; the nearest analogue of the " +
+              "FaceBoost count, which has no in-place calls and no attribute reads) and under " +
               "TorchDispatchMode (every ATen op dispatched, forward, backward and optimiser, after decomposition into " +
               "ATen ops).\n";
         BenchReport.Write("op-overhead.md", md);
