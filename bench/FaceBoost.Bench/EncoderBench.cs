@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FaceBoost.Nets;
 using FaceBoost.Runtime;
 using FaceBoost.Training;
@@ -7,44 +8,95 @@ using static TorchSharp.torch;
 
 namespace FaceBoost.Bench;
 
-/// <summary>One pSp encoder training step (IR-SE-18, width 32, 64 px, W+ 10×128, batch 8) through a frozen
-/// linear decoder, pixel L2, Adam — the same as bench/pytorch/encoder_bench.py. Args: [threads] [steps].</summary>
-public sealed class EncoderBench : IBenchmark
+/// <summary>`encoder`: one pSp encoder training step (IR-SE-18, width 32, 64 px, W+ 10×128, batch 8) through a frozen
+/// linear decoder, pixel L2, Adam, against the same step in PyTorch (bench/pytorch/encoder_bench.py), interleaved.
+/// Writes bench/results/encoder.md. Args: [repeats] [steps] [--threads N] [--capped].</summary>
+public sealed class EncoderBench : IComparativeBench
 {
     public string Name => "encoder";
-    public string Description => "pSp encoder training step images/s (compare bench/pytorch/encoder_bench.py)";
+    public string Description => "pSp encoder training step images/s, vs encoder_bench.py";
 
-    public int Run(string[] args)
+    private const int Size = 64, NumWs = 10, WDim = 128, Batch = 8;
+
+    public (int Repeats, int Steps) Defaults => (3, 5);
+    public int Run(string[] args) => ComparativeBench.RunAlone(this, args);
+
+    public void WriteReport(BenchOptions o, IReadOnlyList<Comparison> rows, string command)
     {
-        var threads = args.Length > 0 ? int.Parse(args[0]) : 2;
-        var steps = args.Length > 1 ? int.Parse(args[1]) : 10;
-        TorchRuntime.Initialize(threads);
-        const int size = 64, numWs = 10, wDim = 128, batch = 8;
-        manual_seed(0);
-        using var enc = new PspEncoder(new PspEncoderOptions(NumLayers: 18, Width: 32, InputSize: size, NumWs: numWs, WDim: wDim));
-        using var decoder = nn.Linear(numWs * wDim, 3 * size * size);
-        foreach (var p in decoder.parameters()) p.requires_grad = false;
-        using var tenth = 0.1.ToScalar();
-        var meanW = randn(wDim).mul(tenth);
-        var avg = tanh(decoder.forward(meanW.repeat(numWs).unsqueeze(0))).reshape(1, 3, size, size);
-        using var opt = new AdamOptimizer(ParameterOptimizer.ByIndex(enc.parameters()), 1e-4);
-        var x = rand(batch, 3, size, size).mul(Scalars.Two).sub(Scalars.One);
-        double Step()
+        var md = BenchReport.Header("pSp encoder training step: FaceBoost (TorchSharp) vs PyTorch",
+            command, o);
+        md += BenchReport.Table(rows, o.Capped);
+        md += $"\nOne training step of the pSp BackboneEncoder (IR-SE-18, base width 32, {Size} px input, 6 channels = image ⊕ " +
+              $"average image, output_pool + EqualLinear head to W+ {NumWs}×{WDim}, added to the mean latent), decoded by a " +
+              $"frozen linear \"generator\" (W+ → 3×{Size}×{Size}, tanh) so only the encoder is measured, pixel L2, Adam lr " +
+              $"1e-4, batch {Batch}. Each repeat: 3 warm-up steps (FaceBoost; the twin: 2 + 1 counting FLOPs), then {o.Steps} " +
+              "timed steps. Training FLOPs per image counted by the twin from the conv/linear shapes (forward × 3).\n";
+        BenchReport.Write("encoder.md", md);
+    }
+
+    public IReadOnlyList<Comparison> Compare(BenchOptions o)
+    {
+        TorchRuntime.Initialize(o.Threads);
+        Console.WriteLine("encoder: pSp IR-SE-18 step");
+        using var step = new Step();
+        var s = Interleaved.Run(o, () => new() { ["img_s"] = step.Time(o.Steps) },
+            capped => PyTwin.Run("encoder_bench.py", capped, o.Threads.ToString(CultureInfo.InvariantCulture),
+                o.Steps.ToString(CultureInfo.InvariantCulture)));
+        return
+        [
+            new Comparison("encoder", $"pSp IR-SE-18 w32 @{Size}, batch {Batch}", "img/s", true, s.Ours("img_s"), s.Theirs("img_s"),
+                s.Capped("img_s"), s.Single("train_flops_per_image")),
+        ];
+    }
+
+    /// <summary>Encoder, frozen decoder, optimiser and batch, built once for all repeats.</summary>
+    private sealed class Step : IDisposable
+    {
+        private readonly PspEncoder _enc;
+        private readonly nn.Module<Tensor, Tensor> _decoder;
+        private readonly Tensor _meanW, _avg, _x;
+        private readonly AdamOptimizer _opt;
+
+        public Step()
+        {
+            manual_seed(0);
+            _enc = new PspEncoder(new PspEncoderOptions(NumLayers: 18, Width: 32, InputSize: Size, NumWs: NumWs, WDim: WDim));
+            _decoder = nn.Linear(NumWs * WDim, 3 * Size * Size);
+            foreach (var p in _decoder.parameters()) p.requires_grad = false;
+            using var tenth = 0.1.ToScalar();
+            using (var scope = NewDisposeScope())
+            {
+                _meanW = randn(WDim).mul(tenth).MoveToOuterDisposeScope();
+                _avg = tanh(_decoder.forward(_meanW.repeat(NumWs).unsqueeze(0))).reshape(1, 3, Size, Size).detach().MoveToOuterDisposeScope();
+                _x = rand(Batch, 3, Size, Size).mul(Scalars.Two).sub(Scalars.One).MoveToOuterDisposeScope();
+            }
+            _opt = new AdamOptimizer(ParameterOptimizer.ByIndex(_enc.parameters()), 1e-4);
+        }
+
+        private float Once()
         {
             using var scope = NewDisposeScope();
-            opt.ZeroGrad();
-            var ws = meanW.add(enc.forward(cat(new[] { x, avg.expand(batch, -1, -1, -1) }, 1)), Scalars.One);
-            var recon = tanh(decoder.forward(ws.flatten(1))).reshape(batch, 3, size, size);
-            var loss = nn.functional.mse_loss(recon, x);
+            _opt.ZeroGrad();
+            var ws = _meanW.add(_enc.forward(cat(new[] { _x, _avg.expand(Batch, -1, -1, -1) }, 1)), Scalars.One);
+            var recon = tanh(_decoder.forward(ws.flatten(1))).reshape(Batch, 3, Size, Size);
+            var loss = nn.functional.mse_loss(recon, _x);
             loss.backward();
-            opt.Step();
+            _opt.Step();
             return loss.item<float>();
         }
-        for (var i = 0; i < 3; i++) Step();
-        var sw = Stopwatch.StartNew();
-        for (var i = 0; i < steps; i++) Step();
-        var dt = sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"faceboost ({TorchRuntime.Describe()}, oneDNN {(OneDnnSwitch.Enabled is true ? "on" : "off")}): {batch * steps / dt:F2} images/s ({dt / steps * 1000:F1} ms/step)");
-        return 0;
+
+        /// <summary>Images/s of <paramref name="steps"/> timed steps after 3 warm-up steps.</summary>
+        public double Time(int steps)
+        {
+            for (var i = 0; i < 3; i++) Once();
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < steps; i++) Once();
+            return Batch * steps / sw.Elapsed.TotalSeconds;
+        }
+
+        public void Dispose()
+        {
+            _opt.Dispose(); _enc.Dispose(); _decoder.Dispose(); _meanW.Dispose(); _avg.Dispose(); _x.Dispose();
+        }
     }
 }

@@ -16,6 +16,9 @@ public sealed record Stat(double Median, double Min, double Max, int Count)
         return new Stat(median, s[0], s[^1], s.Length);
     }
 
+    /// <summary>Median (min–max) with decimals by magnitude: 3 below 1, 2 below 10 (and for µs/op), else 1.</summary>
+    public string Format() => Format(Median < 1 ? "F3" : Median < 10 ? "F2" : "F1");
+
     public string Format(string f) =>
         $"{Median.ToString(f, CultureInfo.InvariantCulture)} ({Min.ToString(f, CultureInfo.InvariantCulture)}–{Max.ToString(f, CultureInfo.InvariantCulture)})";
 }
@@ -66,7 +69,11 @@ public static class PyTwin
     public static string? Backend { get; private set; }
     public static string? CappedBackend { get; private set; }
 
-    public static Dictionary<string, double>? Run(string script, bool capped, params string[] args)
+    public static Dictionary<string, double>? Run(string script, bool capped, params string[] args) =>
+        RunWithOutput(script, capped, args)?.Results;
+
+    /// <summary>As <see cref="Run"/>, also returning every stdout line (for twins that print more than RESULT lines).</summary>
+    public static (Dictionary<string, double> Results, string[] Lines)? RunWithOutput(string script, bool capped, params string[] args)
     {
         var path = Path.Combine(BenchPaths.Root, "pytorch", script);
         if (!File.Exists(Python) || !File.Exists(path)) return null;
@@ -95,7 +102,7 @@ public static class PyTwin
             if (parts.Length == 3 && parts[0] == "RESULT")
                 results[parts[1]] = double.Parse(parts[2], CultureInfo.InvariantCulture);
         }
-        return results;
+        return (results, stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     }
 }
 
@@ -152,7 +159,9 @@ public static class BenchReport
         catch (FormatException) { return double.NaN; }
     }
 
-    public static string Header(string title, string command, BenchOptions o)
+    /// <param name="protocol">Replaces the default "N repeats, sides interleaved" line, for benches that measure
+    /// otherwise.</param>
+    public static string Header(string title, string command, BenchOptions o, string? protocol = null)
     {
         var md = new StringBuilder();
         md.AppendLine($"# {title}\n");
@@ -165,7 +174,8 @@ public static class BenchReport
         md.AppendLine($"- {BenchMachine.FaceBoostBackend()}");
         md.AppendLine($"- PyTorch default (headline): {PyTwin.Backend ?? "python3-torch absent"}");
         if (o.Capped) md.AppendLine($"- PyTorch capped (extra column): {PyTwin.CappedBackend ?? "–"}");
-        md.AppendLine($"- {o.Repeats} repeats, sides interleaved (FaceBoost, PyTorch default{(o.Capped ? ", PyTorch capped" : "")}) in each; " +
+        if (protocol is not null) md.AppendLine($"- {protocol}\n");
+        else md.AppendLine($"- {o.Repeats} repeats, sides interleaved (FaceBoost, PyTorch default{(o.Capped ? ", PyTorch capped" : "")}) in each; " +
                       $"cells are median (min–max); ratio = FaceBoost speed ÷ PyTorch speed (> 1: FaceBoost faster).\n");
         md.AppendLine($"`{command}`\n");
         return md.ToString();
@@ -182,9 +192,8 @@ public static class BenchReport
         md.AppendLine("---:|---:|");
         foreach (var r in rows)
         {
-            var f = r.Unit == "µs/op" ? "F2" : "F1";
-            md.Append($"| {r.Case} | {r.Unit} | {r.FaceBoost?.Format(f) ?? "–"} | {r.PyTorch?.Format(f) ?? "–"} | {Fmt(r.Ratio)} |");
-            if (capped) md.Append($" {r.PyTorchCapped?.Format(f) ?? "–"} | {Fmt(r.CappedRatio)} |");
+            md.Append($"| {r.Case} | {r.Unit} | {r.FaceBoost?.Format() ?? "–"} | {r.PyTorch?.Format() ?? "–"} | {Fmt(r.Ratio)} |");
+            if (capped) md.Append($" {r.PyTorchCapped?.Format() ?? "–"} | {Fmt(r.CappedRatio)} |");
             md.AppendLine($" {Percent(r.FaceBoost, r.TrainFlopsPerImage, PeakFaceBoost)} | {Percent(r.PyTorch, r.TrainFlopsPerImage, PeakPyTorch)} |");
         }
         return md.ToString();
@@ -194,6 +203,22 @@ public static class BenchReport
     private static string Percent(Stat? ips, double? flops, double? peakGflops) =>
         ips is null || flops is null || peakGflops is null or <= 0 ? "–"
         : (100 * ips.Median * flops.Value / 1e9 / peakGflops.Value).ToString("F0", CultureInfo.InvariantCulture) + " %";
+
+    /// <summary>The `all` summary: one row per case of every bench, FaceBoost % of its peak / PyTorch % of its peak.</summary>
+    public static string Summary(IEnumerable<Comparison> rows)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("| bench | case | unit | FaceBoost | PyTorch default | ratio | % of conv peak (FaceBoost / PyTorch) |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|");
+        foreach (var r in rows)
+        {
+            var peak = r.TrainFlopsPerImage is null ? "–"
+                : $"{Percent(r.FaceBoost, r.TrainFlopsPerImage, PeakFaceBoost)} / {Percent(r.PyTorch, r.TrainFlopsPerImage, PeakPyTorch)}";
+            md.AppendLine($"| {r.Bench} | {r.Case} | {r.Unit} | {r.FaceBoost?.Format() ?? "–"} | {r.PyTorch?.Format() ?? "–"} | " +
+                          $"{Fmt(r.Ratio)} | {peak} |");
+        }
+        return md.ToString();
+    }
 
     public static string Fmt(double? ratio) => ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "–";
 
@@ -205,8 +230,31 @@ public static class BenchReport
     }
 }
 
-/// <summary>A bench that compares the two stacks and returns its rows (so `all` can summarise them).</summary>
+/// <summary>A bench that compares the two stacks and returns its rows (so `all` can summarise them), and writes its
+/// bench/results file from them. Running it alone is <see cref="ComparativeBench.RunAlone"/>.</summary>
 public interface IComparativeBench : IBenchmark
 {
+    /// <summary>Options when run alone: [repeats] [steps] defaults.</summary>
+    (int Repeats, int Steps) Defaults { get; }
+
     IReadOnlyList<Comparison> Compare(BenchOptions options);
+
+    /// <summary>Writes bench/results/NAME.md: header (with <paramref name="command"/>), table, notes.</summary>
+    void WriteReport(BenchOptions options, IReadOnlyList<Comparison> rows, string command);
+}
+
+public static class ComparativeBench
+{
+    public static string Command(string verb, BenchOptions o) =>
+        $"dotnet run -c Release --project bench/FaceBoost.Bench -- {verb} {string.Join(' ', o.ToArgs())}";
+
+    /// <summary>`NAME [repeats] [steps] [--threads N] [--capped]`: compare, write the results file.</summary>
+    public static int RunAlone(IComparativeBench bench, string[] args)
+    {
+        var (repeats, steps) = bench.Defaults;
+        var o = BenchOptions.Parse(args, repeats, steps);
+        TorchRuntime.Initialize(o.Threads);
+        bench.WriteReport(o, bench.Compare(o), Command(bench.Name, o));
+        return 0;
+    }
 }

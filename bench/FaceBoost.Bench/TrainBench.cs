@@ -24,20 +24,18 @@ public sealed class TrainBench : IComparativeBench
     internal static readonly Case Resnet18 = new("IResNet-18 w16 @32, batch 64", "iresnet18", 18, 32, 16, 64, 64);
     private const int Classes = 1000;
 
-    public int Run(string[] args)
+    public (int Repeats, int Steps) Defaults => (3, 4);
+    public int Run(string[] args) => ComparativeBench.RunAlone(this, args);
+
+    public void WriteReport(BenchOptions o, IReadOnlyList<Comparison> rows, string command)
     {
-        var o = BenchOptions.Parse(args, repeats: 3, steps: 4);
-        TorchRuntime.Initialize(o.Threads);
-        var rows = Compare(o);
-        var md = BenchReport.Header("Recognition training throughput: FaceBoost (TorchSharp) vs PyTorch",
-            "dotnet run -c Release --project bench/FaceBoost.Bench -- train " + string.Join(' ', o.ToArgs()), o);
+        var md = BenchReport.Header("Recognition training throughput: FaceBoost (TorchSharp) vs PyTorch", command, o);
         md += BenchReport.Table(rows, o.Capped);
         md += $"\nEach repeat: 2 warm-up steps, then {o.Steps} timed steps; {Classes} classes, ArcFace s=64 m=0.5, SGD momentum " +
               "0.9 wd 5e-4, gradient norm every step, random in-memory batches (no decoding). % of conv peak = img/s × training " +
               "FLOPs per image (forward × 3, counted from the layer shapes by the twin) ÷ the same stack's 3×3-conv GFLOP/s " +
               "(bench `conv`, when run in the same `all` run).\n";
         BenchReport.Write("train.md", md);
-        return 0;
     }
 
     public IReadOnlyList<Comparison> Compare(BenchOptions o)
@@ -59,7 +57,13 @@ public sealed class TrainBench : IComparativeBench
 
     private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
 
-    internal static double Measure(Case c, int threads, int iters, int classes = Classes)
+    internal static double Measure(Case c, int threads, int iters, int classes = Classes) =>
+        MeasureWithCounts(c, threads, iters, classes).ImagesPerSecond;
+
+    /// <summary>Images/s of the timed steps, and the TorchSharp tensors created per timed step (every TorchSharp call
+    /// that returns a new tensor makes one: the managed→native op calls of forward, loss, gradient norm and optimiser;
+    /// backward runs inside libtorch and is not counted).</summary>
+    internal static (double ImagesPerSecond, double TensorsPerStep) MeasureWithCounts(Case c, int threads, int iters, int classes = Classes)
     {
         const int warmup = 2;
         var dir = Path.Combine(Path.GetTempPath(), "fb-train-bench-" + Guid.NewGuid().ToString("N")[..8]);
@@ -74,7 +78,7 @@ public sealed class TrainBench : IComparativeBench
         var clock = new StepClock(warmup);
         new RecognitionTrainer(o, source).Run(progress: clock);
         Directory.Delete(dir, true);
-        return iters * c.Batch / clock.TimedSeconds;
+        return (iters * c.Batch / clock.TimedSeconds, clock.TensorsCreated / (double)iters);
     }
 
     /// <summary>Fixed random batches held in memory; the trainer disposes each batch, so each is a copy.</summary>
@@ -93,16 +97,27 @@ public sealed class TrainBench : IComparativeBench
         }
     }
 
-    /// <summary>Synchronous progress sink: time from the end of the warm-up steps to the end of the last step.</summary>
+    /// <summary>Synchronous progress sink: time (and TorchSharp tensors created) from the end of the warm-up steps to
+    /// the end of the last step.</summary>
     private sealed class StepClock(int warmup) : IProgress<TrainProgress>
     {
         private readonly Stopwatch _clock = new();
+        private long _tensorsAtStart;
         public double TimedSeconds => _clock.Elapsed.TotalSeconds;
+        public long TensorsCreated { get; private set; }
 
         public void Report(TrainProgress value)
         {
-            if (value.GlobalStep == warmup) _clock.Restart();
-            else if (value.GlobalStep == value.TotalSteps) _clock.Stop();
+            if (value.GlobalStep == warmup)
+            {
+                _tensorsAtStart = OpCounter.TensorsCreated;
+                _clock.Restart();
+            }
+            else if (value.GlobalStep == value.TotalSteps)
+            {
+                _clock.Stop();
+                TensorsCreated = OpCounter.TensorsCreated - _tensorsAtStart;
+            }
         }
     }
 }

@@ -44,3 +44,27 @@ def count_train_flops(step, images):
     finally:
         F.conv2d, F.linear = conv, linear
     return total[0] / images
+
+
+def count_ops(step):
+    """Ops of one call of step(): (Python-level torch calls seen by TorchFunctionMode: functions, tensor methods,
+    in-place ops; ATen ops seen by TorchDispatchMode: forward, autograd's backward and the optimiser)."""
+    from torch.overrides import TorchFunctionMode
+    from torch.utils._python_dispatch import TorchDispatchMode
+    counts = [0, 0]
+
+    class Calls(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            counts[0] += 1
+            return func(*args, **(kwargs or {}))
+
+    class Aten(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            counts[1] += 1
+            return func(*args, **(kwargs or {}))
+
+    with Calls():
+        step()
+    with Aten():
+        step()
+    return counts[0], counts[1]

@@ -18,7 +18,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
 from iresnet_ref import IResNet  # noqa: E402
-from bench_env import count_train_flops, describe, result  # noqa: E402
+from bench_env import count_ops, count_train_flops, describe, result  # noqa: E402
 
 LAYERS = {18: [2, 2, 2, 2], 34: [3, 4, 6, 3], 50: [3, 4, 14, 3], 100: [3, 13, 30, 3]}
 
@@ -37,22 +37,12 @@ class ArcFace(nn.Module):
         return logits * self.s, cos
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument('--layers', type=int, default=50)
-    p.add_argument('--input-size', type=int, default=112)
-    p.add_argument('--width', type=int, default=64)
-    p.add_argument('--batch', type=int, default=16)
-    p.add_argument('--emb', type=int, default=512)
-    p.add_argument('--classes', type=int, default=1000)
-    p.add_argument('--threads', type=int, default=2)
-    p.add_argument('--steps', type=int, default=6)
-    a = p.parse_args()
-    torch.set_num_threads(a.threads)
-    print(describe())
+def build_step(layers, input_size, width, batch, emb, classes):
+    """The model and one training step (forward, ArcFace, cross-entropy, backward, gradient norm, SGD), as
+    FaceBoost's RecognitionTrainer does it; returns (model, step)."""
     torch.manual_seed(0)
-    model = IResNet(LAYERS[a.layers], width=a.width, input_size=a.input_size, num_features=a.emb)
-    head = ArcFace(a.emb, a.classes, 64.0, 0.5)
+    model = IResNet(LAYERS[layers], width=width, input_size=input_size, num_features=emb)
+    head = ArcFace(emb, classes, 64.0, 0.5)
     decay, no_decay = [], []
     for name, prm in list(model.named_parameters()) + list(head.named_parameters()):
         if not prm.requires_grad:
@@ -60,8 +50,8 @@ def main():
         (no_decay if prm.ndim <= 1 else decay).append(prm)
     opt = torch.optim.SGD([{'params': decay, 'weight_decay': 5e-4}, {'params': no_decay, 'weight_decay': 0.0}],
                           lr=0.01, momentum=0.9)
-    images = torch.randn(a.batch, 3, a.input_size, a.input_size)
-    labels = torch.randint(0, a.classes, (a.batch,))
+    images = torch.randn(batch, 3, input_size, input_size)
+    labels = torch.randint(0, classes, (batch,))
     params = decay + no_decay
     model.train()
 
@@ -77,8 +67,31 @@ def main():
         opt.step()
         return norm
 
+    return model, step
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--layers', type=int, default=50)
+    p.add_argument('--input-size', type=int, default=112)
+    p.add_argument('--width', type=int, default=64)
+    p.add_argument('--batch', type=int, default=16)
+    p.add_argument('--emb', type=int, default=512)
+    p.add_argument('--classes', type=int, default=1000)
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--steps', type=int, default=6)
+    p.add_argument('--count-ops', action='store_true', help='also count torch calls and ATen ops of one step')
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    print(describe())
+    model, step = build_step(a.layers, a.input_size, a.width, a.batch, a.emb, a.classes)
+
     step()
     flops = count_train_flops(step, a.batch)
+    if a.count_ops:
+        calls, aten = count_ops(step)
+        result("torch_calls_per_step", calls)
+        result("aten_ops_per_step", aten)
     t = time.perf_counter()
     for _ in range(a.steps):
         step()
