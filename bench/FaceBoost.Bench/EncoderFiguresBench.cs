@@ -45,8 +45,8 @@ public sealed class EncoderFiguresBench : IBenchmark
             {
                 var kimg = args.Length > 2 ? double.Parse(args[2]) : 4;
                 using var data = FaceImageSet.Load([Shared("data", "orl"), Shared("data", "extended-yaleb")], 32);
-                var o = new GanTrainOptions(args[1], new GeneratorOptions(32, ZDim: 128, WDim: 128, MappingLayers: 4, ChannelBase: 2048, ChannelMax: 128),
-                    BatchSize: 16, TotalKimg: kimg, FdImages: 0, Augment: false, // ADA+R1 hit grid_sampler double-backward (reported to gan)
+                var o = new GanTrainOptions(args[1], new GanSettings { Resolution = 32, ZDim = 128, WDim = 128, MappingLayers = 4, ChannelBase = 2048, ChannelMax = 128,
+                    BatchSize = 16, Kimg = kimg }, FdImages: 0, Augment: false, // ADA+R1 hit grid_sampler double-backward (reported to gan)
                     SnapshotKimg: 0.5, SampleKimg: 1, LogKimg: 0.25);
                 using var t = new GanTrainer(o, data);
                 t.TryResume();
@@ -60,9 +60,9 @@ public sealed class EncoderFiguresBench : IBenchmark
                 // Unlabeled pretraining sees only the training split's identities (never the held-out ones).
                 var files = Split().Train.Select(x => x.File).ToList();
                 using var faces = FaceTensorSet.FromFiles(files, 32);
-                var o = new EncoderTrainOptions(args[1], "orl+extended-yaleb", args[2], Resolution: 32, BatchSize: 8, Steps: steps,
-                    LearningRate: 1e-3, NumLayers: 18, Width: args.Length > 4 ? int.Parse(args[4]) : 8, GridEvery: 25, CheckpointEvery: 25, LogEvery: 5, Seed: 0);
-                var r = new EncoderTrainer(o, g, e => faces.Epoch(e, o.BatchSize, o.Seed)).Run(new Progress<EncoderStepStats>(s =>
+                var o = new EncoderTrainOptions(args[1], "orl+extended-yaleb", args[2], new EncoderSettings { BatchSize = 8, Steps = steps, Lr = 1e-3 }, Resolution: 32,
+                    NumLayers: 18, Width: args.Length > 4 ? int.Parse(args[4]) : 8, GridEvery: 25, CheckpointEvery: 25, LogEvery: 5, Seed: 0);
+                var r = new EncoderTrainer(o, g, e => faces.Epoch(e, o.Settings.BatchSize, o.Seed)).Run(new Progress<EncoderStepStats>(s =>
                     Console.WriteLine($"step {s.Step} l2 {s.L2:F4} ms-ssim-loss {s.Perceptual:F4} total {s.Total:F4} {s.ImagesPerSecond:F1} img/s")));
                 Console.WriteLine($"{faces.Count} faces; checkpoint {r.Checkpoint}; nan {r.StoppedOnNaN}");
                 return 0;

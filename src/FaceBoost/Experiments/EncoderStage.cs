@@ -46,8 +46,7 @@ public static class EncoderStage
     {
         var e = c.Encoder;
         var n = c.Network;
-        var options = new EncoderTrainOptions(generatorCheckpoint, null, stage.Dir, n.InputSize, e.BatchSize, e.Steps, e.Lr, e.Optimizer,
-            e.L2Weight, e.PerceptualWeight, e.WNormWeight, NumLayers: n.Depth, Mode: n.Mode, Width: n.Width,
+        var options = new EncoderTrainOptions(generatorCheckpoint, null, stage.Dir, e, n.InputSize, NumLayers: n.Depth, Mode: n.Mode, Width: n.Width,
             GridEvery: Math.Max(1, e.Steps / 4), CheckpointEvery: Math.Max(1, e.Steps / 4), LogEvery: Math.Max(1, Math.Min(10, e.Steps / 20)),
             Seed: c.Labeled.SplitSeed);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -55,7 +54,7 @@ public static class EncoderStage
         var generator = generatorFor(faces);
         try
         {
-            var trainer = new EncoderTrainer(options, generator, epoch => faces.Epoch(epoch, options.BatchSize, options.Seed));
+            var trainer = new EncoderTrainer(options, generator, epoch => faces.Epoch(epoch, e.BatchSize, options.Seed));
             var run = trainer.Run(new SyncProgress<EncoderStepStats>(s => progress?.Report(new ExperimentProgress(name,
                 $"step {s.Step}/{e.Steps} l2 {s.L2:F4} perceptual {s.Perceptual:F4}", s.Step / (double)e.Steps))), ct);
             ct.ThrowIfCancellationRequested();

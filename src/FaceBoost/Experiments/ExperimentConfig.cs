@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using FaceBoost.Training;
+
 namespace FaceBoost.Experiments;
 
 /// <summary>The paper's comparison as plain data: unlabeled pools, a labeled set, evaluation sets,
@@ -23,8 +26,10 @@ public sealed record ExperimentConfig
     public IReadOnlyList<string> Arms { get; init; } = ["scratch", "encoder:union", "synthetic"];
     /// <summary>The IR/IR-SE body shared by the encoder and every recognition arm (so the transfer is exact).</summary>
     public NetworkConfig Network { get; init; } = new();
-    public GanStageConfig Gan { get; init; } = new();
-    public EncoderStageConfig Encoder { get; init; } = new();
+    /// <summary>Stage 1's knobs: the same record, and defaults, as `faceboost train-gan`.</summary>
+    public GanSettings Gan { get; init; } = new();
+    /// <summary>Stage 2's knobs: the same record, and defaults, as `faceboost train-encoder` (the network is <see cref="Network"/>).</summary>
+    public EncoderSettings Encoder { get; init; } = new();
     public SyntheticStageConfig Synthetic { get; init; } = new();
     public RecognitionStageConfig Recognition { get; init; } = new();
     public EvalStageConfig Eval { get; init; } = new();
@@ -116,34 +121,6 @@ public sealed record NetworkConfig
     public string BackboneName => (Mode == "ir_se" ? "irse" : "ir") + Depth;
 }
 
-public sealed record GanStageConfig
-{
-    public int Resolution { get; init; } = 32;
-    public double Kimg { get; init; } = 20;
-    public int BatchSize { get; init; } = 16;
-    public int ZDim { get; init; } = 128;
-    public int WDim { get; init; } = 128;
-    public int MappingLayers { get; init; } = 4;
-    public int ChannelBase { get; init; } = 2048;
-    public int ChannelMax { get; init; } = 128;
-    public double LrG { get; init; } = 0.002;
-    public double LrD { get; init; } = 0.0025;
-    public double R1Gamma { get; init; } = 1;
-    public double PlWeight { get; init; } = 0;
-    public double AdaTarget { get; init; } = 0.6;
-}
-
-public sealed record EncoderStageConfig
-{
-    public int Steps { get; init; } = 600;
-    public int BatchSize { get; init; } = 16;
-    public double Lr { get; init; } = 1e-4;
-    public string Optimizer { get; init; } = "ranger";
-    public double L2Weight { get; init; } = 1.0;
-    public double PerceptualWeight { get; init; } = 0.8;
-    public double WNormWeight { get; init; } = 0.0;
-}
-
 public sealed record SyntheticStageConfig
 {
     public int Identities { get; init; } = 200;
@@ -155,31 +132,18 @@ public sealed record SyntheticStageConfig
     public int PretrainEpochs { get; init; } = 4;
 }
 
-public sealed record RecognitionStageConfig
+/// <summary>Stage 3's knobs: <see cref="RecognitionSettings"/> (the same record, and defaults, as `faceboost train`) plus
+/// what only the experiment decides: how the labeled subset is fed, and a minimum number of steps. These serialise after
+/// the shared knobs (JsonPropertyOrder), so a stage key keeps the field order it had when this was one flat record.</summary>
+public sealed record RecognitionStageConfig : RecognitionSettings
 {
-    public int EmbeddingSize { get; init; } = 128;
-    public int Epochs { get; init; } = 12;
-    public int BatchSize { get; init; } = 32;
-    public string Loss { get; init; } = "arcface";
-    public double Scale { get; init; } = 32;
-    public double Margin { get; init; } = 0.3;
-    public double FocalGamma { get; init; }
-    public string Optimizer { get; init; } = "sgd";
-    public double Lr { get; init; } = 0.05;
-    public double WeightDecay { get; init; } = 5e-4;
-    public int FreezeBodyEpochs { get; init; } = 2;
-    public double Dropout { get; init; }
-    /// <summary>"cosine" (CPU-scale default) or "step": the rate divided by 1.5 at <see cref="Milestones"/> (paper: 15, 20, …, 95).</summary>
-    public string Schedule { get; init; } = "cosine";
-    public IReadOnlyList<double> Milestones { get; init; } = [];
-    public double WarmupEpochs { get; init; } = -1;
     /// <summary>Decode the labeled subset once into memory (small sets); false streams it through FaceLoader workers
     /// with the paper's resize + random crop (needed for sets that do not fit in memory).</summary>
-    public bool InMemory { get; init; } = true;
+    [JsonPropertyOrder(1)] public bool InMemory { get; init; } = true;
     /// <summary>Streaming only: resize to this before the random crop (paper: 128 for 112 crops); 0 = plain resize.</summary>
-    public int ResizeTo { get; init; }
+    [JsonPropertyOrder(1)] public int ResizeTo { get; init; }
     /// <summary>Minimum optimisation steps per run, so 1 % of the labels still gets a fair budget.</summary>
-    public int MinSteps { get; init; } = 150;
+    [JsonPropertyOrder(1)] public int MinSteps { get; init; } = 150;
 }
 
 /// <summary>A pretraining budget sweep: every encoder arm is trained and transferred at each GAN kimg × encoder

@@ -215,7 +215,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         {
             $"arms: {string.Join(", ", c.Arms)}; label fractions ({c.LabelMode}): {string.Join(", ", c.LabelFractions.Select(f => f.ToString("P0", CultureInfo.InvariantCulture)))}; seeds: {string.Join(", ", c.Seeds)}",
             $"network: {c.Network.BackboneName} width {c.Network.Width} at {c.Network.InputSize} px (6-channel image ⊕ average image for encoder arms); " +
-            $"{c.Recognition.Loss} s={c.Recognition.Scale} m={c.Recognition.Margin}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms",
+            $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms",
             $"stages run this time: {run}, reused from cache: {cached} (work dir {WorkDir})",
         };
         var title = $"FaceBoost experiment — {c.Name}";

@@ -21,8 +21,7 @@ public static class GanStage
         new { pool = pool.Fingerprint, pool.Files.Count, gan = c.Gan with { Kimg = 0 }, seed = c.Labeled.SplitSeed, series = 1 };
 
     /// <summary>The generator architecture the config asks for (the autoencoder ablation's decoder uses the same).</summary>
-    public static GeneratorOptions GeneratorOptionsOf(ExperimentConfig c) =>
-        new(c.Gan.Resolution, c.Gan.ZDim, c.Gan.WDim, c.Gan.MappingLayers, c.Gan.ChannelBase, c.Gan.ChannelMax);
+    public static GeneratorOptions GeneratorOptionsOf(ExperimentConfig c) => c.Gan.Generator();
 
     public static string KimgTag(double kimg) => "k" + kimg.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -42,8 +41,7 @@ public static class GanStage
                    ?? throw new InvalidDataException($"{pointFile}: empty stage result");
         var g = c.Gan;
         var resolution = g.Resolution;
-        var options = new GanTrainOptions(stage.Dir, GeneratorOptionsOf(c), g.BatchSize, kimg, (float)g.LrG, (float)g.LrD,
-            R1Gamma: g.R1Gamma, PlWeight: g.PlWeight, AdaTarget: g.AdaTarget,
+        var options = new GanTrainOptions(stage.Dir, g with { Kimg = kimg },
             SnapshotKimg: Math.Max(cadenceKimg / 4, 0.5), SampleKimg: Math.Max(cadenceKimg / 4, 0.5), LogKimg: Math.Max(cadenceKimg / 40, 0.1),
             FdImages: Math.Min(500, pool.Files.Count), Seed: c.Labeled.SplitSeed);
         var clock = System.Diagnostics.Stopwatch.StartNew();

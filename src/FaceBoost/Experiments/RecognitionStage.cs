@@ -33,22 +33,18 @@ public static class RecognitionStage
         var r = c.Recognition;
         var epochs = Math.Max(r.Epochs, (int)Math.Ceiling(r.MinSteps / (double)Math.Max(1, batchesPerEpoch)));
         var freeze = s.InitFrom is null ? 0 : Math.Min(r.FreezeBodyEpochs, epochs - 1);
-        return new RecognitionTrainOptions
+        var run = new RecognitionTrainOptions
         {
             Backbone = new BackboneOptions
             {
-                Name = c.Network.BackboneName, InputSize = c.Network.InputSize, InputChannels = s.SixChannels ? 6 : 3,
-                EmbeddingSize = r.EmbeddingSize, BaseWidth = c.Network.Width, Dropout = r.Dropout,
+                Name = c.Network.BackboneName, InputSize = c.Network.InputSize, InputChannels = s.SixChannels ? 6 : 3, BaseWidth = c.Network.Width,
             },
-            Head = new HeadOptions { Loss = r.Loss, Scale = r.Scale, Margin = r.Margin, FocalGamma = r.FocalGamma },
-            Optimizer = new OptimizerOptions { Kind = r.Optimizer, LearningRate = r.Lr, WeightDecay = r.WeightDecay, ClipGradNorm = 5 },
-            Schedule = r.Schedule == "step"
-                ? new ScheduleOptions { Kind = "step", Milestones = r.Milestones, Factor = 1 / 1.5, WarmupEpochs = Math.Max(0, r.WarmupEpochs) }
-                : new ScheduleOptions { Kind = r.Schedule, WarmupEpochs = r.WarmupEpochs >= 0 ? r.WarmupEpochs : Math.Min(1, epochs / 10.0) },
-            Epochs = epochs, BatchSize = r.BatchSize, Seed = s.Seed, Threads = c.Threads, RunDir = runDir,
-            LogEvery = Math.Max(1, Math.Min(20, batchesPerEpoch)), FreezeBodyEpochs = freeze, InitFrom = s.InitFrom, AverageImagePath = s.AverageImage,
+            Optimizer = new OptimizerOptions { ClipGradNorm = 5 },
+            Seed = s.Seed, Threads = c.Threads, RunDir = runDir,
+            LogEvery = Math.Max(1, Math.Min(20, batchesPerEpoch)), InitFrom = s.InitFrom, AverageImagePath = s.AverageImage,
             KeepCheckpoints = 1,
         };
+        return (r with { Epochs = epochs, FreezeBodyEpochs = freeze }).ApplyTo(run);
     }
 
     public static RecognitionStageResult Run(Stage stage, Spec s, ExperimentData data, ExperimentConfig c,

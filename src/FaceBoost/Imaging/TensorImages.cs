@@ -81,6 +81,21 @@ public static class TensorImages
         return result;
     }
 
+    /// <summary>Centre square crop (offsets rounded down; aligned faces are often taller than wide), then resize to
+    /// size×size: area averaging (adaptive average pooling, which is what interpolate's "area" mode runs) when shrinking
+    /// or keeping the size, bilinear (align_corners false) when enlarging. N×C×H×W in any value range; a new tensor.</summary>
+    public static Tensor CropSquareResize(Tensor images, int size)
+    {
+        var h = images.shape[2];
+        var w = images.shape[3];
+        var side = Math.Min(h, w);
+        using var scope = NewDisposeScope();
+        var square = images.narrow(2, (h - side) / 2, side).narrow(3, (w - side) / 2, side);
+        return (side >= size
+            ? nn.functional.adaptive_avg_pool2d(square, new long[] { size, size })
+            : nn.functional.interpolate(square, new long[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>v·scale + shift, clamped to [lo, hi], in a new array.</summary>
     public static float[] ScaleShift(ReadOnlySpan<float> values, float scale, float shift, float lo, float hi)
     {

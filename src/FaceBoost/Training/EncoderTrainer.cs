@@ -48,14 +48,14 @@ public sealed class EncoderTrainer
         var stats = new List<EncoderStepStats>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (nan, images, savedAt) = (false, 0, s.Step);
-        while (s.Step < _o.Steps && !nan && !cancel.IsCancellationRequested)
+        while (s.Step < _o.Settings.Steps && !nan && !cancel.IsCancellationRequested)
         {
             var batchIndex = s.NextBatch;
             foreach (var global in _epochs(s.Epoch).Skip(s.NextBatch))
             {
                 using var scope = NewDisposeScope();
                 using var owned = global;
-                if (s.Step >= _o.Steps || cancel.IsCancellationRequested) break;
+                if (s.Step >= _o.Settings.Steps || cancel.IsCancellationRequested) break;
                 var (terms, batch, recon) = TrainStep(s, run, global);
                 if (!double.IsFinite(terms[3]))
                 {
@@ -65,7 +65,7 @@ public sealed class EncoderTrainer
                 }
                 s.Advance(++batchIndex);
                 images += (int)global.shape[0];
-                if (s.Step % _o.LogEvery == 0 || s.Step == _o.Steps)
+                if (s.Step % _o.LogEvery == 0 || s.Step == _o.Settings.Steps)
                 {
                     var row = new EncoderStepStats(s.Step, s.Epoch, terms[0], terms[1], terms[2], terms[3], images / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
                     stats.Add(row);
@@ -74,12 +74,12 @@ public sealed class EncoderTrainer
                     images = 0;
                     clock.Restart();
                 }
-                if (run.IsRoot && (s.Step % _o.GridEvery == 0 || s.Step == _o.Steps))
+                if (run.IsRoot && (s.Step % _o.GridEvery == 0 || s.Step == _o.Settings.Steps))
                     ReconstructionGrid.Save(batch, s.Average, recon, Path.Combine(_o.RunDir, "grids", $"step{s.Step:D6}.png"));
-                if (s.Step % _o.CheckpointEvery == 0 || s.Step == _o.Steps) savedAt = s.Save();
+                if (s.Step % _o.CheckpointEvery == 0 || s.Step == _o.Settings.Steps) savedAt = s.Save();
             }
             if (batchIndex == 0 && !nan) throw new InvalidOperationException("the training data yielded no batch (fewer images than the batch size?)");
-            if (!nan && s.Step < _o.Steps && !cancel.IsCancellationRequested) s.NextEpoch();
+            if (!nan && s.Step < _o.Settings.Steps && !cancel.IsCancellationRequested) s.NextEpoch();
         }
         // Decided from the step count, not File.Exists: every rank must agree (the save includes a collective check).
         if (!nan && savedAt != s.Step) s.Save();
@@ -165,7 +165,7 @@ public sealed class EncoderTrainer
             }
             Trainable = _decoder is null ? [.. Encoder.parameters()] : [.. Encoder.parameters(), .. _decoder.parameters()];
             var ps = ParameterOptimizer.ByIndex(Trainable);
-            Optimizer = new OptimizerOptions { Kind = o.Optimizer, LearningRate = o.LearningRate, WeightDecay = 0 }.Create(ps);
+            Optimizer = new OptimizerOptions { Kind = o.Settings.Optimizer, LearningRate = o.Settings.Lr, WeightDecay = 0 }.Create(ps);
             if (ck is not null)
             {
                 Optimizer.LoadState(ck.WithPrefix(EncoderCheckpoint.OptimizerPrefix));

@@ -45,7 +45,7 @@ public sealed class FaceImageSet : IDisposable
             progress?.Report((i + 1, files.Count));
         }
         if (n == 0) throw new ArgumentException($"none of the {files.Count} images could be decoded; first problem: {skipped[0]}");
-        var t = tensor(FaceBoost.Imaging.TensorImages.ScaleShift(pixels.AsSpan(0, n * 3 * resolution * resolution), 2f, -1f, -1f, 1f), [n, 3, resolution, resolution]);
+        var t = tensor(TensorImages.ScaleShift(pixels.AsSpan(0, n * 3 * resolution * resolution), 2f, -1f, -1f, 1f), [n, 3, resolution, resolution]);
         return new FaceImageSet(t, resolution, seed, mirror, skipped);
     }
 
@@ -68,16 +68,12 @@ public sealed class FaceImageSet : IDisposable
         }
     }
 
-    /// <summary>Centre square crop, then area-resize to R×R; CHW floats in [0, 1].</summary>
+    /// <summary>Centre square crop, then resize to R×R (<see cref="TensorImages.CropSquareResize"/>); CHW floats in [0, 1].</summary>
     private static float[] Resize(RgbImage img, int r)
     {
         using var scope = NewDisposeScope();
-        var side = Math.Min(img.Width, img.Height);
-        var x = tensor(img.Pixels, [1, 3, img.Height, img.Width])
-            .narrow(2, (img.Height - side) / 2, side).narrow(3, (img.Width - side) / 2, side);
-        x = side == r ? x : nn.functional.interpolate(x, size: [r, r], mode: side > r ? InterpolationMode.Area : InterpolationMode.Bilinear,
-            align_corners: side > r ? null : false);
-        return FaceBoost.Imaging.TensorImages.ScaleShift(x.contiguous().data<float>().ToArray(), 1f, 0f, 0f, 1f);
+        var x = TensorImages.CropSquareResize(tensor(img.Pixels, [1, 3, img.Height, img.Width]), r);
+        return TensorImages.ScaleShift(x.contiguous().data<float>().ToArray(), 1f, 0f, 0f, 1f);
     }
 
     /// <summary>Batch at training step `step`: images from position step·B of an endless sequence of seeded

@@ -41,7 +41,7 @@ public sealed class FaceTensorSet : IDisposable
                 var img = ImageDecoder.Decode(files[i]);
                 using var scope = NewDisposeScope();
                 var t = TensorImages.ToSignedTensor(img);
-                tensors.Add(SquareResize(t, size).MoveToOuterDisposeScope());
+                tensors.Add(TensorImages.CropSquareResize(t, size).MoveToOuterDisposeScope());
                 kept.Add(files[i]);
             }
             catch (Exception ex) when (ex is ImageDecodeException or IOException or InvalidDataException)
@@ -73,17 +73,4 @@ public sealed class FaceTensorSet : IDisposable
     }
 
     public void Dispose() => Images.Dispose();
-
-    /// <summary>Centre square crop then area resize to size×size (aligned faces are often taller than wide).</summary>
-    private static Tensor SquareResize(Tensor img, int size)
-    {
-        var h = img.shape[2];
-        var w = img.shape[3];
-        var side = Math.Min(h, w);
-        using var scope = NewDisposeScope();
-        var square = img[.., .., TensorIndex.Slice((h - side) / 2, (h - side) / 2 + side), TensorIndex.Slice((w - side) / 2, (w - side) / 2 + side)];
-        return (side >= size
-            ? nn.functional.adaptive_avg_pool2d(square, new long[] { size, size })
-            : nn.functional.interpolate(square, new long[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false)).MoveToOuterDisposeScope();
-    }
 }

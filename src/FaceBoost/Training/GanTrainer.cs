@@ -16,7 +16,7 @@ public interface IGeneratorMetric
 
 /// <summary>StyleGAN2-ADA training on the <see cref="TrainingRun"/> spine, with stylegan2-ada-pytorch's phases: G main,
 /// G path length (lazy), D main, D R1 (lazy); G EMA; ADA p update; sample grids; numbered checkpoints in the one
-/// container. Data-parallel as stylegan2-ada does it: <see cref="GanTrainOptions.BatchSize"/> is the global batch, each
+/// container. Data-parallel as stylegan2-ada does it: <see cref="GanSettings.BatchSize"/> is the global batch, each
 /// rank draws its own latents and takes its slice of the global real batch, gradients (and the ADA/path-length
 /// statistics) are averaged every phase, and rank 0 alone measures, logs and checkpoints.</summary>
 public sealed class GanTrainer : IDisposable
@@ -58,11 +58,11 @@ public sealed class GanTrainer : IDisposable
         GEma = G.Clone();
         GEma.eval();
         foreach (var p in GEma.parameters()) p.requires_grad = false;
-        _optG = MakeAdam(G, options.LrG, options.PlWeight > 0 ? options.PlInterval : 0);
-        _optD = MakeAdam(D, options.LrD, options.R1Gamma > 0 ? options.R1Interval : 0);
+        _optG = MakeAdam(G, (float)options.Settings.LrG, options.Settings.PlWeight > 0 ? options.PlInterval : 0);
+        _optD = MakeAdam(D, (float)options.Settings.LrD, options.Settings.R1Gamma > 0 ? options.R1Interval : 0);
         var src = G.state_dict();
         _emaPairs = GEma.state_dict().Select(kv => (kv.Value, src[kv.Key])).ToList();
-        Ada = new AdaptiveAugment(options.AdaTarget, options.AdaInterval, options.AdaKimg);
+        Ada = new AdaptiveAugment(options.Settings.AdaTarget, options.AdaInterval, options.AdaKimg);
         _sampleZ = LatentSeeds.Z(Enumerable.Range(0, options.SampleGridSize), options.Generator.ZDim);
         State = new GanTrainState(0, 0, 0, 0, 0, 0);
         if (comm.WorldSize > 1)
@@ -75,7 +75,7 @@ public sealed class GanTrainer : IDisposable
     }
 
     /// <summary>This rank's share of the global batch.</summary>
-    private int RankBatch => _o.BatchSize / _run.WorldSize;
+    private int RankBatch => _o.Settings.BatchSize / _run.WorldSize;
 
     /// <summary>Adam β=(0, 0.99) with the lazy-regularisation correction: lr·k/(k+1), β^(k/(k+1)) for interval k.</summary>
     private static ParameterOptimizer MakeAdam(nn.Module module, double lr, int regInterval)
@@ -123,11 +123,11 @@ public sealed class GanTrainer : IDisposable
             new GanCheckpoint.Header(G.Options, D.Options, State, true), tensors);
     }
 
-    /// <summary>Trains until TotalKimg (continuing the kimg counter of a resumed run).</summary>
+    /// <summary>Trains until <see cref="GanSettings.Kimg"/> (continuing the kimg counter of a resumed run).</summary>
     public GanTrainState Run(IProgress<GanProgress>? progress = null, CancellationToken ct = default)
     {
         _run.WriteOptions(_o);
-        var total = (long)(_o.TotalKimg * 1000);
+        var total = (long)(_o.Settings.Kimg * 1000);
         if (State.Step == 0) StartFresh();
         var nextLog = State.ImagesShown + (long)(_o.LogKimg * 1000);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -135,7 +135,7 @@ public sealed class GanTrainer : IDisposable
         while (State.ImagesShown < total && !_run.AnyRank(ct.IsCancellationRequested))
         {
             Step();
-            imagesSinceLog += _o.BatchSize;
+            imagesSinceLog += _o.Settings.BatchSize;
             var done = State.ImagesShown >= total;
             var snapshot = State.ImagesShown >= State.NextSnapshotImages || done;
             if (State.ImagesShown < nextLog && !snapshot) continue;
@@ -149,7 +149,7 @@ public sealed class GanTrainer : IDisposable
                 ["ada_p"] = Math.Round(Ada.P, 5), ["r_t"] = Ada.LastRt is { } rt ? Math.Round(rt, 4) : null,
                 ["fd"] = fd is { } f ? Math.Round(f, 5) : null, ["images_per_s"] = Math.Round(ips, 2),
             }, digits: 5);
-            progress?.Report(new GanProgress(State.ImagesShown / 1000.0, _o.TotalKimg, lossG, lossD, Ada.P, fd, ips));
+            progress?.Report(new GanProgress(State.ImagesShown / 1000.0, _o.Settings.Kimg, lossG, lossD, Ada.P, fd, ips));
             if (State.ImagesShown >= State.NextSampleImages || done)
             {
                 SaveSamples(State.ImagesShown);
@@ -206,7 +206,7 @@ public sealed class GanTrainer : IDisposable
         });
 
         // G path-length regularisation (lazy, half batch).
-        if (_o.PlWeight > 0 && step % _o.PlInterval == 0)
+        if (_o.Settings.PlWeight > 0 && step % _o.PlInterval == 0)
         {
             Phase(_optG, G, "pl_penalty", "path-length penalty", () =>
             {
@@ -217,14 +217,14 @@ public sealed class GanTrainer : IDisposable
                 _run.MeanOverRanks(mean);
                 _plMean += (mean[0] - _plMean) * _o.PlDecay;
                 var penalty = StyleGanLoss.PathLengthPenalty(lengths, _plMean).mean();
-                using var weight = (_o.PlWeight * _o.PlInterval).ToScalar();
+                using var weight = (_o.Settings.PlWeight * _o.PlInterval).ToScalar();
                 return (penalty.mul(weight), penalty);
             });
         }
 
         // D main on detached fakes and reals.
         SetRequiresGrad(D, true);
-        using var real = _data.GetBatch(step, _o.BatchSize, _run.Comm.Rank * b, b);
+        using var real = _data.GetBatch(step, _o.Settings.BatchSize, _run.Comm.Rank * b, b);
         Phase(_optD, D, "loss_d", "D loss", () =>
         {
             Tensor fake;
@@ -239,12 +239,12 @@ public sealed class GanTrainer : IDisposable
         });
 
         // D R1 on reals (lazy).
-        if (_o.R1Gamma > 0 && step % _o.R1Interval == 0)
+        if (_o.Settings.R1Gamma > 0 && step % _o.R1Interval == 0)
         {
             Phase(_optD, D, "r1_penalty", "R1 penalty", () =>
             {
                 var (penalty, _) = StyleGanLoss.R1Penalty(D, real, aug);
-                using var weight = (_o.R1Gamma / 2 * _o.R1Interval).ToScalar();
+                using var weight = (_o.Settings.R1Gamma / 2 * _o.R1Interval).ToScalar();
                 return (penalty.mean().mul(weight), penalty.mean());
             });
         }
@@ -260,9 +260,9 @@ public sealed class GanTrainer : IDisposable
                 _run.Comm.AllReduceSum(buf);
                 Ada.PendingSigns = (buf[0], (long)buf[1]);
             }
-            Ada.MaybeAdjust(step, _o.BatchSize);
+            Ada.MaybeAdjust(step, _o.Settings.BatchSize);
         }
-        State = State with { Step = step + 1, ImagesShown = State.ImagesShown + _o.BatchSize, AdaP = Ada.P, PlMean = _plMean,
+        State = State with { Step = step + 1, ImagesShown = State.ImagesShown + _o.Settings.BatchSize, AdaP = Ada.P, PlMean = _plMean,
             AdaSignSum = Ada.PendingSigns.Sum, AdaSignCount = Ada.PendingSigns.Count };
     }
 
@@ -300,10 +300,10 @@ public sealed class GanTrainer : IDisposable
     private void UpdateEma()
     {
         var emaImages = _o.EffectiveEmaKimg * 1000;
-        if (_o.EmaRampup > 0) emaImages = Math.Min(emaImages, (State.ImagesShown + _o.BatchSize) * _o.EmaRampup);
+        if (_o.EmaRampup > 0) emaImages = Math.Min(emaImages, (State.ImagesShown + _o.Settings.BatchSize) * _o.EmaRampup);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var beta = torch.tensor((float)Math.Pow(0.5, _o.BatchSize / Math.Max(emaImages, 1e-8)));
+        var beta = torch.tensor((float)Math.Pow(0.5, _o.Settings.BatchSize / Math.Max(emaImages, 1e-8)));
         foreach (var (ema, src) in _emaPairs)
         {
             if (ema.is_floating_point()) ema.copy_(src.detach().lerp(ema, beta));

@@ -3,7 +3,9 @@ using FaceBoost.Nets;
 
 namespace FaceBoost.Training;
 
-/// <summary>Everything a recognition run depends on; saved resolved as options.json in the run folder.</summary>
+/// <summary>Everything a recognition run depends on; saved resolved as options.json in the run folder. The training
+/// knobs it shares with an experiment come from <see cref="RecognitionSettings"/> (<see cref="RecognitionSettings.ApplyTo"/>),
+/// whose defaults are these.</summary>
 public sealed record RecognitionTrainOptions
 {
     public TrainDataOptions Data { get; init; } = new();
@@ -11,9 +13,9 @@ public sealed record RecognitionTrainOptions
     public HeadOptions Head { get; init; } = new();
     public OptimizerOptions Optimizer { get; init; } = new();
     public ScheduleOptions Schedule { get; init; } = new();
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = RecognitionSettings.Defaults.Epochs;
     /// <summary>The GLOBAL batch of one optimiser step: with N data-parallel ranks each rank trains on BatchSize/N.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = RecognitionSettings.Defaults.BatchSize;
     /// <summary>Split each rank's batch into this many chunks whose gradients accumulate (BatchNorm then sees chunk
     /// statistics). 1 = off. A single process with MicroBatches = N computes what N ranks compute.</summary>
     public int MicroBatches { get; init; } = 1;
@@ -26,7 +28,7 @@ public sealed record RecognitionTrainOptions
     public int CheckpointEverySteps { get; init; }
     /// <summary>How many recent checkpoints to keep (the one `latest` points to is never deleted).</summary>
     public int KeepCheckpoints { get; init; } = 2;
-    public int FreezeBodyEpochs { get; init; }
+    public int FreezeBodyEpochs { get; init; } = RecognitionSettings.Defaults.FreezeBodyEpochs;
     /// <summary>Checkpoint of a model whose body initialises the backbone (the encoder transfer, issue 6).</summary>
     public string? InitFrom { get; init; }
     /// <summary>Image used as the extra 3 input channels of a 6-channel backbone trained from scratch.</summary>

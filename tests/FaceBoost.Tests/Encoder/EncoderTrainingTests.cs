@@ -22,8 +22,8 @@ public sealed class EncoderTrainingTests
     }
 
     internal static EncoderTrainOptions TinyRun(string runDir, int steps) => new(
-        GeneratorCheckpoint: null, DataFolder: null, RunDir: runDir, Resolution: 32, BatchSize: 8, Steps: steps,
-        LearningRate: 1e-3, NumLayers: 18, Width: 8, GridEvery: 1000, CheckpointEvery: 1000, LogEvery: 5, Seed: 1);
+        GeneratorCheckpoint: null, DataFolder: null, RunDir: runDir, Settings: new EncoderSettings { BatchSize = 8, Steps = steps, Lr = 1e-3 },
+        Resolution: 32, NumLayers: 18, Width: 8, GridEvery: 1000, CheckpointEvery: 1000, LogEvery: 5, Seed: 1);
 
     /// <summary>Mean per-image pixel L2 of the encoder's reconstructions of a fixed set.</summary>
     private static double ReconstructionError(string checkpoint, ILatentGenerator g, Tensor images)

@@ -1,5 +1,6 @@
 using FaceBoost.Experiments;
 using FaceBoost.Synthesis.Procedural;
+using FaceBoost.Training;
 using Xunit.Abstractions;
 
 namespace FaceBoost.Tests.Experiments;
@@ -31,10 +32,14 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output) : IDisposabl
             LabelFractions = [0.5, 1.0], Seeds = [0],
             Arms = ["scratch", "encoder:union", "synthetic"],
             Network = new NetworkConfig { Depth = 18, Width = 8, InputSize = 32 },
-            Gan = new GanStageConfig { Resolution = 32, Kimg = 0.08, BatchSize = 8, ZDim = 32, WDim = 32, MappingLayers = 1, ChannelBase = 256, ChannelMax = 32 },
-            Encoder = new EncoderStageConfig { Steps = 8, BatchSize = 8 },
+            Gan = new GanSettings { Resolution = 32, Kimg = 0.08, BatchSize = 8, ZDim = 32, WDim = 32, MappingLayers = 1, ChannelBase = 256, ChannelMax = 32, PlWeight = 0 },
+            Encoder = new EncoderSettings { Steps = 8, BatchSize = 8 },
             Synthetic = new SyntheticStageConfig { Identities = 6, ImagesPerIdentity = 3, PretrainEpochs = 1 },
-            Recognition = new RecognitionStageConfig { EmbeddingSize = 32, Epochs = 3, BatchSize = 16, MinSteps = 80, FreezeBodyEpochs = 1 },
+            Recognition = new RecognitionStageConfig
+            {
+                EmbeddingSize = 32, Epochs = 3, BatchSize = 16, MinSteps = 80, FreezeBodyEpochs = 1,
+                Scale = 32, Margin = 0.3, Lr = 0.05, Schedule = "cosine", WarmupEpochs = -1,
+            },
         };
     }
 

@@ -98,7 +98,7 @@ public sealed class ScalarFinalizerStressTests : IDisposable
     };
 
     private static GanTrainOptions GanOptions(string runDir) => new(
-        runDir, new GeneratorOptions(16, ZDim: 8, WDim: 8, MappingLayers: 2, ChannelBase: 64, ChannelMax: 8),
-        BatchSize: 4, TotalKimg: 0.08, AdaKimg: 0.004, AdaTarget: 0.01, SnapshotKimg: 1, SampleKimg: 1, LogKimg: 0.004,
+        runDir, new GanSettings { Resolution = 16, ZDim = 8, WDim = 8, MappingLayers = 2, ChannelBase = 64, ChannelMax = 8, BatchSize = 4, Kimg = 0.08, AdaTarget = 0.01 },
+        AdaKimg: 0.004, SnapshotKimg: 1, SampleKimg: 1, LogKimg: 0.004,
         FdImages: 0, SampleGridSize: 4, Seed: 3, R1Interval: 2, PlInterval: 2);
 }

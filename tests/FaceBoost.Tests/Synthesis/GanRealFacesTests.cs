@@ -17,8 +17,8 @@ public sealed class GanRealFacesTests
         var dir = GanTestNets.TempDir();
         using var faces = FaceImageSet.Load([orl], 32, seed: 1);
         Assert.Equal(400, faces.Count);
-        var o = new GanTrainOptions(dir, new GeneratorOptions(32, ZDim: 32, WDim: 32, MappingLayers: 2, ChannelBase: 512, ChannelMax: 32),
-            BatchSize: 8, TotalKimg: 1.6, PlWeight: 0, AdaKimg: 5, SnapshotKimg: 1.6, SampleKimg: 1.6, LogKimg: 0.4, FdImages: 200, Seed: 1);
+        var o = new GanTrainOptions(dir, new GanSettings { Resolution = 32, ZDim = 32, WDim = 32, MappingLayers = 2, ChannelBase = 512, ChannelMax = 32,
+            BatchSize = 8, Kimg = 1.6, PlWeight = 0 }, AdaKimg: 5, SnapshotKimg: 1.6, SampleKimg: 1.6, LogKimg: 0.4, FdImages: 200, Seed: 1);
         var fd = new FrechetEvaluator(FeatureExtractors.RandomConv(), faces.Head(200), "random-conv", 200);
         using var t = new GanTrainer(o, faces, fd);
         t.Run();

@@ -10,8 +10,8 @@ internal static class GanTestNets
     public static GeneratorOptions Tiny(int res = 8) => new(res, ZDim: 4, WDim: 4, MappingLayers: 2, ChannelBase: 32, ChannelMax: 4);
 
     public static GanTrainOptions TinyTraining(string runDir, int res = 8, double adaKimg = 0.01) => new(
-        runDir, new GeneratorOptions(res, ZDim: 8, WDim: 8, MappingLayers: 2, ChannelBase: 64, ChannelMax: 8),
-        BatchSize: 4, TotalKimg: 0.04, AdaKimg: adaKimg, SnapshotKimg: 0.02, SampleKimg: 0.02, LogKimg: 0.008,
+        runDir, new GanSettings { Resolution = res, ZDim = 8, WDim = 8, MappingLayers = 2, ChannelBase = 64, ChannelMax = 8, BatchSize = 4, Kimg = 0.04 },
+        AdaKimg: adaKimg, SnapshotKimg: 0.02, SampleKimg: 0.02, LogKimg: 0.008,
         FdImages: 16, SampleGridSize: 8, Seed: 3);
 
     public static string TempDir()

@@ -107,7 +107,7 @@ public sealed class GanTrainerTests
         Assert.Equal(40, GanCheckpoint.ReadHeader(run).State!.ImagesShown);
 
         // Asking for more kimg on the same run dir continues from 0.04.
-        using (var t = new GanTrainer(o with { TotalKimg = 0.06 }, data, fd))
+        using (var t = new GanTrainer(o with { Settings = o.Settings with { Kimg = 0.06 } }, data, fd))
         {
             Assert.True(t.TryResume());
             Assert.Equal(40, t.State.ImagesShown);
