@@ -11,6 +11,42 @@ public static class DemoExperiment
 {
     public const string ResourceName = "FaceBoost.configs.demo.json";
 
+    /// <summary>The copy of the built-in config as last written, beside demo.json: it tells an unedited demo.json
+    /// (refreshed when the built-in config changes) from one the user edited (kept).</summary>
+    public const string WrittenCopyName = ".demo.json.as-written";
+
+    /// <summary>Makes <paramref name="outDir"/>/demo.json the built-in config unless the user edited it: a missing file is
+    /// written; an unedited one (equal to the copy written beside it) is replaced when the built-in config changed; an
+    /// edited one, or one from before the copy existed, is kept, with a note when it differs from the built-in config
+    /// (keys it leaves out take today's defaults). Returns the config path.</summary>
+    public static string EnsureConfig(string outDir, Action<string>? log = null)
+    {
+        Directory.CreateDirectory(outDir);
+        var configPath = Path.Combine(outDir, "demo.json");
+        var writtenPath = Path.Combine(outDir, WrittenCopyName);
+        var builtIn = BuiltInConfigJson();
+        if (!File.Exists(configPath))
+        {
+            AtomicFile.WriteAllText(configPath, builtIn);
+            AtomicFile.WriteAllText(writtenPath, builtIn);
+            return configPath;
+        }
+        var current = File.ReadAllText(configPath);
+        if (current == builtIn) return configPath;
+        if (File.Exists(writtenPath) && File.ReadAllText(writtenPath) == current)
+        {
+            AtomicFile.WriteAllText(configPath, builtIn);
+            AtomicFile.WriteAllText(writtenPath, builtIn);
+            log?.Invoke($"{configPath}: updated to the current built-in demo config (it was not edited)");
+        }
+        else
+        {
+            log?.Invoke($"{configPath}: kept (edited or from an older version) although the built-in demo config differs; " +
+                        "keys it leaves out take today's defaults — delete it to get the built-in config");
+        }
+        return configPath;
+    }
+
     public static string BuiltInConfigJson()
     {
         using var s = typeof(DemoExperiment).Assembly.GetManifestResourceStream(ResourceName)
@@ -19,13 +55,11 @@ public static class DemoExperiment
         return r.ReadToEnd();
     }
 
-    /// <summary>Writes the built-in config to <paramref name="outDir"/>/demo.json (kept if it exists, so edits stick)
+    /// <summary>Writes the built-in config to <paramref name="outDir"/>/demo.json (see <see cref="EnsureConfig"/>)
     /// and renders the data it names. Returns the config path.</summary>
     public static string Prepare(string outDir, IProgress<ExperimentProgress>? progress = null, Action<string>? log = null)
     {
-        Directory.CreateDirectory(outDir);
-        var configPath = Path.Combine(outDir, "demo.json");
-        if (!File.Exists(configPath)) AtomicFile.WriteAllText(configPath, BuiltInConfigJson());
+        var configPath = EnsureConfig(outDir, log);
         var config = JsonConfig.Load<ExperimentConfig>(configPath);
         var d = config.Demo ?? new DemoDataConfig();
         var dataDir = Path.Combine(outDir, "data");

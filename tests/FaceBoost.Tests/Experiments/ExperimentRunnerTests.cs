@@ -202,4 +202,44 @@ public sealed class ShippedConfigTests
     [Fact]
     public void BuiltInDemoConfigIsTheShippedOne() =>
         Assert.Equal(File.ReadAllText(RepoFile("configs", "demo.json")), DemoExperiment.BuiltInConfigJson());
+
+    /// <summary>A demo folder from an older version keeps a user's edits, but an unedited demo.json follows the built-in
+    /// config when it changes (otherwise keys it leaves out would silently take new defaults).</summary>
+    [Fact]
+    public void DemoConfigIsRefreshedOnlyWhenTheUserDidNotEditIt()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "fb-democfg-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var builtIn = DemoExperiment.BuiltInConfigJson();
+            var path = DemoExperiment.EnsureConfig(dir);
+            Assert.Equal(builtIn, File.ReadAllText(path));
+            var written = Path.Combine(dir, DemoExperiment.WrittenCopyName);
+
+            const string older = "{ \"name\": \"an older built-in demo\" }";
+            File.WriteAllText(path, older);
+            File.WriteAllText(written, older);
+            var notes = new List<string>();
+            DemoExperiment.EnsureConfig(dir, notes.Add);
+            Assert.Equal(builtIn, File.ReadAllText(path));
+            Assert.Contains("updated", Assert.Single(notes));
+
+            const string edited = "{ \"name\": \"my edit\" }";
+            File.WriteAllText(path, edited);
+            notes.Clear();
+            DemoExperiment.EnsureConfig(dir, notes.Add);
+            Assert.Equal(edited, File.ReadAllText(path));
+            Assert.Contains("kept", Assert.Single(notes));
+
+            File.Delete(written); // a folder from before the copy existed: kept, with the note
+            notes.Clear();
+            DemoExperiment.EnsureConfig(dir, notes.Add);
+            Assert.Equal(edited, File.ReadAllText(path));
+            Assert.Contains("delete it", Assert.Single(notes));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
 }
