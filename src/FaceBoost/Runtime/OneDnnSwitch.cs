@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace FaceBoost.Runtime;
 
 /// <summary>Turns libtorch's oneDNN (mkldnn) CPU kernels on or off (PyTorch's torch.backends.mkldnn.enabled,
-/// which TorchSharp 0.107 does not expose). On by default, as in PyTorch: it trains ~2× faster than the native ATen
+/// which TorchSharp 0.107 does not expose). On by default, as in PyTorch: it trains 1.6–1.75× faster than the native ATen
 /// kernels here (bench `onednn-speed`), and its gradients match ATen's on the conv block, the R1 double backward and a
 /// frozen body (bench `onednn-nan`, tests/…/Runtime/OneDnnGradientTests; the whole test suite passes with it on).
 /// The training NaNs that once had it switched off no longer reproduce (bench/results/onednn-nan.md).
