@@ -161,16 +161,22 @@ public static class BenchReport
 
     /// <param name="protocol">Replaces the default "N repeats, sides interleaved" line, for benches that measure
     /// otherwise.</param>
+    /// <summary>When, where, and whether anything else ran: the bench's own threads lift the current load to ~its
+    /// thread count, so only the load at start shows other work.</summary>
+    public static string RunLine()
+    {
+        var load = LoadAverage();
+        var loaded = LoadAtStart > 0.6;
+        return $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. {BenchMachine.Describe()}. " +
+               $"1-min load average {LoadAtStart.ToString("F2", CultureInfo.InvariantCulture)} at start, {load.ToString("F2", CultureInfo.InvariantCulture)} now" +
+               (loaded ? " — **measured under load (not idle)**: ratios are indicative, absolute numbers are not idle figures." : " (idle).");
+    }
+
     public static string Header(string title, string command, BenchOptions o, string? protocol = null)
     {
         var md = new StringBuilder();
         md.AppendLine($"# {title}\n");
-        var load = LoadAverage();
-        // The bench's own threads lift the current load to ~its thread count; only the load at start shows other work.
-        var loaded = LoadAtStart > 0.6;
-        md.AppendLine($"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. {BenchMachine.Describe()}. " +
-                      $"1-min load average {LoadAtStart.ToString("F2", CultureInfo.InvariantCulture)} at start, {load.ToString("F2", CultureInfo.InvariantCulture)} now" +
-                      (loaded ? " — **measured under load (not idle)**: ratios are indicative, absolute numbers are not idle figures." : " (idle)."));
+        md.AppendLine(RunLine());
         md.AppendLine();
         md.AppendLine($"- {BenchMachine.FaceBoostBackend()}");
         md.AppendLine($"- PyTorch default (headline): {PyTwin.Backend ?? "python3-torch absent"}");

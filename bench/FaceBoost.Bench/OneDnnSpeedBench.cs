@@ -16,10 +16,7 @@ public sealed class OneDnnSpeedBench : IBenchmark
     {
         var o = BenchOptions.Parse(args, repeats: 3, steps: 4);
         TorchRuntime.Initialize(o.Threads);
-        var load = BenchReport.LoadAverage();
-        var md = "# oneDNN on vs off: FaceBoost recognition training throughput\n\n" +
-                 $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. {BenchMachine.Describe()}. 1-min load average at start " +
-                 $"{load.ToString("F2", CultureInfo.InvariantCulture)}{(load > 0.5 ? " — **measured under load (not idle)**: the on ÷ off ratio holds, absolute numbers are not idle figures" : " (idle)")}.\n\n" +
+        var md = "# oneDNN on vs off: FaceBoost recognition training throughput\n\n" + BenchReport.RunLine() + "\n\n" +
                  $"`dotnet run -c Release --project bench/FaceBoost.Bench -- onednn-speed {string.Join(' ', o.ToArgs())}`\n\n";
         md += "| case | oneDNN on img/s | oneDNN off (ATen) img/s | on ÷ off |\n|---|---:|---:|---:|\n";
         foreach (var c in new[] { TrainBench.Resnet18, TrainBench.Resnet50 })
