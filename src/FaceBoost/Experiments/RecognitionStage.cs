@@ -44,7 +44,8 @@ public static class RecognitionStage
             LogEvery = Math.Max(1, Math.Min(20, batchesPerEpoch)), InitFrom = s.InitFrom, AverageImagePath = s.AverageImage,
             KeepCheckpoints = 1,
         };
-        return (r with { Epochs = epochs, FreezeBodyEpochs = freeze }).ApplyTo(run);
+        // Both transfer knobs act only on a body that was initialised from another model.
+        return (r with { Epochs = epochs, FreezeBodyEpochs = freeze, BodyLrScale = s.InitFrom is null ? null : r.BodyLrScale }).ApplyTo(run);
     }
 
     public static RecognitionStageResult Run(Stage stage, Spec s, ExperimentData data, ExperimentConfig c,

@@ -34,12 +34,12 @@ public sealed class AdamOptimizer : ParameterOptimizer
         var step = Slot(np, "step", () => zeros(1, dtype: ScalarType.Int64));
         step.add_(OneStep, Scalars.One);
         var t = step.item<long>();
-        if (np.Decay && WeightDecay != 0) p.mul_(k[1 - LearningRate * WeightDecay]);
+        if (np.Decay && WeightDecay != 0) p.mul_(k[1 - LrOf(np) * WeightDecay]);
         m.mul_(k[Beta1]).add_(g, k[1 - Beta1]);
         v.mul_(k[Beta2]).addcmul_(g, g, k[1 - Beta2]);
         var bc1 = 1 - Math.Pow(Beta1, t);
         var bc2 = 1 - Math.Pow(Beta2, t);
         var denom = v.sqrt().div_(k[Math.Sqrt(bc2)]).add_(k[Eps], Scalars.One);
-        p.addcdiv_(m, denom, k[-LearningRate / bc1]);
+        p.addcdiv_(m, denom, k[-LrOf(np) / bc1]);
     }
 }

@@ -29,6 +29,9 @@ public abstract class ParameterOptimizer : IDisposable
 
     public IReadOnlyList<NamedParameter> Parameters { get; }
     public double LearningRate { get; set; }
+
+    /// <summary>The rate this step applies to <paramref name="p"/>: <see cref="LearningRate"/> × its group's scale.</summary>
+    protected double LrOf(NamedParameter p) => LearningRate * p.LrScale;
     /// <summary>Completed optimizer steps.</summary>
     public long Steps { get; private set; }
 

@@ -33,16 +33,16 @@ public sealed class RangerOptimizer(IReadOnlyList<NamedParameter> parameters, do
         var beta2t = Math.Pow(beta2, Steps);
         var smaMax = 2 / (1 - beta2) - 1;
         var sma = smaMax - 2 * Steps * beta2t / (1 - beta2t);
-        if (weightDecay > 0) p.add_(p, alpha: k[-weightDecay * LearningRate]);
+        if (weightDecay > 0) p.add_(p, alpha: k[-weightDecay * LrOf(np)]);
         if (sma > RectifyThreshold)
         {
             var r = Math.Sqrt((1 - beta2t) * (sma - 4) / (smaMax - 4) * (sma - 2) / sma * smaMax / (smaMax - 2));
             var stepSize = r / (1 - Math.Pow(beta1, Steps));
-            p.addcdiv_(m, v.sqrt().add_(k[eps], Scalars.One), value: k[-stepSize * LearningRate]);
+            p.addcdiv_(m, v.sqrt().add_(k[eps], Scalars.One), value: k[-stepSize * LrOf(np)]);
         }
         else
         {
-            p.add_(m, alpha: k[-LearningRate / (1 - Math.Pow(beta1, Steps))]);
+            p.add_(m, alpha: k[-LrOf(np) / (1 - Math.Pow(beta1, Steps))]);
         }
 
         if (Steps % lookaheadSteps == 0)

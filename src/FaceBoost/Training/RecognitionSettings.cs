@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FaceBoost.Losses;
 using FaceBoost.Nets;
 
@@ -35,6 +36,11 @@ public record RecognitionSettings
     public double WeightDecay { get; init; } = OptimizerDefaults.WeightDecay;
     /// <summary>Epochs with the body frozen (only the head trains) when the body was initialised from another model.</summary>
     public int FreezeBodyEpochs { get; init; }
+    /// <summary>Learning-rate multiplier of the body when it was initialised from another model (the head keeps
+    /// <see cref="Lr"/>); null = 1, one rate for all as the paper. Left out of the JSON when null, so configs and stage
+    /// keys written before this knob existed stay the same.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? BodyLrScale { get; init; }
     public double Dropout { get; init; } = BackboneDefaults.Dropout;
     /// <summary>step | cosine | poly (step: the rate times the schedule's factor at each of <see cref="Milestones"/>).</summary>
     public string Schedule { get; init; } = ScheduleDefaults.Kind;
@@ -55,6 +61,6 @@ public record RecognitionSettings
         Head = run.Head with { Loss = Loss, Scale = Scale, Margin = Margin, FocalGamma = FocalGamma },
         Optimizer = run.Optimizer with { Kind = Optimizer, LearningRate = Lr, WeightDecay = WeightDecay },
         Schedule = run.Schedule with { Kind = Schedule, Milestones = Milestones, WarmupEpochs = WarmupFor(Epochs) },
-        Epochs = Epochs, BatchSize = BatchSize, FreezeBodyEpochs = FreezeBodyEpochs,
+        Epochs = Epochs, BatchSize = BatchSize, FreezeBodyEpochs = FreezeBodyEpochs, BodyLrScale = BodyLrScale ?? 1,
     };
 }

@@ -29,6 +29,9 @@ public sealed record RecognitionTrainOptions
     /// <summary>How many recent checkpoints to keep (the one `latest` points to is never deleted).</summary>
     public int KeepCheckpoints { get; init; } = 2;
     public int FreezeBodyEpochs { get; init; } = RecognitionSettings.Defaults.FreezeBodyEpochs;
+    /// <summary>Learning-rate multiplier of the body (input layer + body) against the head's rate: fine-tuning a
+    /// pretrained body slower than a new head (1 = one rate for all, as the paper).</summary>
+    public double BodyLrScale { get; init; } = 1;
     /// <summary>Checkpoint of a model whose body initialises the backbone (the encoder transfer, issue 6).</summary>
     public string? InitFrom { get; init; }
     /// <summary>Image used as the extra 3 input channels of a 6-channel backbone trained from scratch.</summary>
@@ -57,6 +60,7 @@ public sealed record RecognitionTrainOptions
         if (CheckpointEverySteps < 0) throw new ArgumentException("checkpoint interval must be ≥ 0");
         if (KeepCheckpoints < 1) throw new ArgumentException("keep at least 1 checkpoint");
         if (FreezeBodyEpochs < 0 || FreezeBodyEpochs >= Epochs) throw new ArgumentException($"freeze-body epochs {FreezeBodyEpochs} must be in [0, {Epochs})");
+        if (!(BodyLrScale > 0) || BodyLrScale > 1000) throw new ArgumentException($"body lr scale {BodyLrScale} must be in (0, 1000]");
         if (Optimizer.ClipGradNorm < 0) throw new ArgumentException("clip-grad must be ≥ 0");
         if (MicroBatches < 1) throw new ArgumentException($"micro-batches {MicroBatches} must be ≥ 1");
         if (Data.LabelFraction is <= 0 or > 1) throw new ArgumentException($"label fraction {Data.LabelFraction} must be in (0, 1]");

@@ -167,7 +167,9 @@ public sealed class RecognitionTrainer
                 averageImage = BackboneInitializers.Find(initFrom).Initialize(initFrom, backbone, source.Normalization);
             if (averageImage is null && o.Backbone.InputChannels == 6)
                 averageImage = LoadAverageImage(o.AverageImagePath, o.Backbone.InputSize, source.Normalization);
-            s.Parameters = ParameterGroups.Collect(backbone, "model.").Concat(ParameterGroups.Collect(s.Head, "head."))
+            s.Parameters = ParameterGroups.Collect(backbone, "model.")
+                .Select(p => o.BodyLrScale != 1 && backbone.IsBodyParameter(p.Name["model.".Length..]) ? p with { LrScale = o.BodyLrScale } : p)
+                .Concat(ParameterGroups.Collect(s.Head, "head."))
                 .Where(p => p.Parameter.requires_grad).ToList();
             s._trainable = s.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
             s.Optimizer = o.Optimizer.Create(s.Parameters);

@@ -32,6 +32,6 @@ public sealed class SgdOptimizer : ParameterOptimizer
             if (!created) buf.mul_(k[Momentum]).add_(d, k[1]);
             d = buf;
         }
-        p.add_(d, k[-LearningRate]);
+        p.add_(d, k[-LrOf(np)]);
     }
 }

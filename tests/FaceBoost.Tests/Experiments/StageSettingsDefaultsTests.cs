@@ -60,5 +60,16 @@ public sealed class StageSettingsDefaultsTests
         Assert.Equal(400, TrainEncoderVerb.OptionsOf("--generator", "g", "--data", "f", "--steps", "400").Settings.Steps);
         var r = TrainVerb.OptionsOf("--schedule", "cosine", "--lr", "0.05", "--epochs", "7");
         Assert.Equal(("cosine", 0.05, 7), (r.Schedule.Kind, r.Optimizer.LearningRate, r.Epochs));
+        Assert.Equal(0.1, TrainVerb.OptionsOf("--body-lr-scale", "0.1").BodyLrScale);
+    }
+
+    /// <summary>The body's learning-rate scale is absent from a section's JSON until set, so the stage keys (and cached
+    /// recognition runs) of configs written before the knob existed do not change.</summary>
+    [Fact]
+    public void BodyLrScaleIsOnlyWrittenWhenSet()
+    {
+        Assert.DoesNotContain("bodyLrScale", Json(new RecognitionStageConfig()), StringComparison.Ordinal);
+        Assert.Contains("\"bodyLrScale\": 0.1", Json(new RecognitionStageConfig { BodyLrScale = 0.1 }), StringComparison.Ordinal);
+        Assert.Equal(1, new RecognitionSettings().ApplyTo(new RecognitionTrainOptions()).BodyLrScale);
     }
 }

@@ -34,6 +34,32 @@ public sealed class OptimizationTests
         Assert.Equal(0f, (bn.Parameter - before.Item2).abs().max().item<float>());
     }
 
+    /// <summary>A parameter group's lr scale (the body fine-tuned slower than the head) scales its whole first update —
+    /// gradient step and coupled weight decay — for every optimiser kind, and leaves the other group alone.</summary>
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("adamw")]
+    [InlineData("adam")]
+    [InlineData("ranger")]
+    public void LrScaleScalesOneParametersUpdate(string kind)
+    {
+        var start = new float[] { 1f, -2f, 0.5f, 3f };
+        var full = new TorchSharp.Modules.Parameter(tensor(start).reshape(2, 2));
+        var slow = new TorchSharp.Modules.Parameter(tensor(start).reshape(2, 2));
+        using var opt = new OptimizerOptions { Kind = kind, LearningRate = 0.01, WeightDecay = 0.1 }
+            .Create([new NamedParameter("full", full, true), new NamedParameter("slow", slow, true, LrScale: 0.25)]);
+        (full.mul(full).sum() + slow.mul(slow).sum()).backward();
+        opt.Step();
+        var before = tensor(start).reshape(2, 2);
+        var fullDelta = full.detach().sub(before).data<float>().ToArray();
+        var slowDelta = slow.detach().sub(before).data<float>().ToArray();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.NotEqual(0f, fullDelta[i]);
+            Assert.Equal(0.25 * fullDelta[i], slowDelta[i], tolerance: 1e-3 * Math.Abs(fullDelta[i])); // float32 deltas of ~1e-3
+        }
+    }
+
     [Fact]
     public void SgdMatchesPyTorchMomentumFormula()
     {
