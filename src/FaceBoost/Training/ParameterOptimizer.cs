@@ -37,7 +37,13 @@ public abstract class ParameterOptimizer : IDisposable
 
     public void ZeroGrad()
     {
-        foreach (var p in Parameters) p.Parameter.grad?.zero_();
+        // `grad` makes a new Tensor wrapper on every read: keep it in a scope so no GC finalizes it mid-op
+        // (docs/torchsharp-hazards.md), whether or not the caller has a scope open.
+        foreach (var p in Parameters)
+        {
+            using var scope = NewDisposeScope();
+            p.Parameter.grad?.zero_();
+        }
     }
 
     public void Step()
@@ -46,9 +52,10 @@ public abstract class ParameterOptimizer : IDisposable
         using var noGrad = no_grad();
         foreach (var np in Parameters)
         {
+            if (!np.Parameter.requires_grad) continue;
+            using var scope = NewDisposeScope(); // before reading `grad`: the scope holds its wrapper for the whole update
             var grad = np.Parameter.grad;
-            if (grad is null || !np.Parameter.requires_grad) continue;
-            using var scope = NewDisposeScope();
+            if (grad is null) continue;
             using var k = new KeptScalars();
             Update(np, grad, k);
         }

@@ -267,7 +267,9 @@ public sealed class RecognitionTrainer
         {
             if (!trainable.Contains("model." + name) || !backbone.IsBodyParameter(name)) continue;
             p.requires_grad = !frozen;
-            if (frozen) p.grad?.zero_();
+            if (!frozen) continue;
+            using var scope = NewDisposeScope(); // holds the wrapper `grad` makes (BeginEpoch runs outside the step's scope)
+            p.grad?.zero_();
         }
     }
 
