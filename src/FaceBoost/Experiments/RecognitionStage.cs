@@ -25,7 +25,9 @@ public static class RecognitionStage
     public static object Key(Spec s, ExperimentData data, ExperimentConfig c) => new
     {
         s.Arm, s.LabelFraction, s.Seed, c.LabelMode, labeled = data.LabeledFingerprint, init = s.InitKey, s.SixChannels,
-        c.Recognition, c.Network, c.Eval, evalSets = data.EvalSets.Select(e => e.Fingerprint).ToArray(),
+        // An arm without a pretrained body ignores bodyLrScale, so its runs are shared by configs that differ only in it.
+        Recognition = s.InitFrom is null ? c.Recognition with { BodyLrScale = null } : c.Recognition,
+        c.Network, c.Eval, evalSets = data.EvalSets.Select(e => e.Fingerprint).ToArray(),
     };
 
     public static RecognitionTrainOptions Options(Spec s, ExperimentConfig c, string runDir, int batchesPerEpoch)
