@@ -123,7 +123,8 @@ public sealed class RssBench : IBenchmark
                       "(IR-SE-18, width 16, 32 px, 6 channels = image ⊕ average image, embedding 64, ArcFace s 32 m 0.3, SGD lr 0.05, clip 5) " +
                       "but batch 64 and 1 epoch of in-memory random batches (200 classes); GAN through GanTrainer.Run with the gan section " +
                       "(z/w 64, 4 mapping layers, channel max 64, batch 16, R1 γ 0.1 every 16 steps, ADA, path length off) and GanStage's " +
-                      "cadence (snapshot with FD and sample grid every quarter of the run) on ORL (400 PGMs read in place); encoder through " +
+                      "cadence (snapshot with FD and checkpoint, and a sample grid, every quarter of the run — rounded up to a multiple of " +
+                      "the sampling interval, e.g. every 150 steps for 500) on ORL (400 PGMs read in place); encoder through " +
                       "EncoderTrainer.Run with the encoder section (batch 16, Ranger lr 5e-4, L2 + 0.8 × (1 − MS-SSIM)) and EncoderStage's " +
                       "cadence (grid and checkpoint every quarter), inverting a frozen randomly initialised generator of the gan section, on ORL.").AppendLine();
         if (results.Count == 0) { md.AppendLine("No case ran."); return md.ToString(); }
@@ -225,8 +226,12 @@ public sealed class RssBench : IBenchmark
         var g = c.Gan;
         var kimg = steps * g.BatchSize / 1000.0;
         var files = OrlFiles();
+        // GanStage snapshots (FD, checkpoint) and saves a sample grid every quarter of the run; here the quarter is rounded
+        // up to a multiple of the sampling interval, because a snapshot restarts the log cadence and would shift the
+        // progress reports (the only place to sample inside Run) off the every-E grid.
+        var quarterKimg = Math.Max(1, (int)Math.Ceiling(steps / 4.0 / every)) * every * g.BatchSize / 1000.0;
         var options = new GanTrainOptions(dir, g with { Kimg = kimg },
-            SnapshotKimg: Math.Max(kimg / 4, 0.5), SampleKimg: Math.Max(kimg / 4, 0.5), LogKimg: every * g.BatchSize / 1000.0,
+            SnapshotKimg: quarterKimg, SampleKimg: quarterKimg, LogKimg: every * g.BatchSize / 1000.0,
             FdImages: Math.Min(500, files.Count), Seed: c.Labeled.SplitSeed);
         using var faces = FaceImageSet.Load(files, g.Resolution, options.Seed);
         var fd = new FrechetEvaluator(FeatureExtractors.RandomConv(), faces.Head(options.FdImages), "random-conv", options.FdImages);
