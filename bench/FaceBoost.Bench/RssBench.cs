@@ -71,11 +71,13 @@ public sealed class RssBench : IBenchmark
         Console.WriteLine(md);
         if (only is null) BenchReport.Write("rss.md", md);
         else Console.WriteLine("(--only: bench/results/rss.md not written)");
-        return results.All(r => Verdict(r.Samples).Flat != false) ? 0 : 1;
+        return results.All(r => Verdict(r.Samples, x => x.RssMb).Flat != false) ? 0 : 1;
     }
 
     /// <param name="AfterSnapshot">Taken right after a GAN snapshot's Fréchet distance (500 generated images).</param>
-    public sealed record Sample(int Step, double RssMb, double HeapMb, bool AfterSnapshot = false);
+    /// <param name="TrimmedMb">RSS right after malloc_trim(0) (glibc hands its free pages back): live native memory plus
+    /// what fragmentation pins, without the allocator's cache — the figure a leak moves.</param>
+    public sealed record Sample(int Step, double RssMb, double HeapMb, double TrimmedMb, bool AfterSnapshot = false);
 
     private static List<Sample> SpawnChild(string key, int steps, int every)
     {
@@ -89,9 +91,9 @@ public sealed class RssBench : IBenchmark
         while (p.StandardOutput.ReadLine() is { } line)
         {
             var parts = line.Split(' ');
-            if (parts.Length is 4 or 5 && parts[0] == "SAMPLE")
+            if (parts.Length is 5 or 6 && parts[0] == "SAMPLE")
                 samples.Add(new Sample(int.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture),
-                    double.Parse(parts[3], CultureInfo.InvariantCulture), parts.Length == 5));
+                    double.Parse(parts[3], CultureInfo.InvariantCulture), double.Parse(parts[4], CultureInfo.InvariantCulture), parts.Length == 6));
             Console.WriteLine("  " + line);
         }
         p.WaitForExit();
@@ -102,17 +104,17 @@ public sealed class RssBench : IBenchmark
     /// <summary>Flat when every sample from <see cref="WarmupStep"/> on is within ±5 % of the step-100 RSS, or when the
     /// only ones outside are transient (a later sample is back inside, and so is the last); null when the run was too
     /// short to say.</summary>
-    public static (bool? Flat, double MaxDeviation, double EndGrowth, bool Transient) Verdict(IReadOnlyList<Sample> samples)
+    public static (bool? Flat, double MaxDeviation, double EndGrowth, bool Transient) Verdict(IReadOnlyList<Sample> samples, Func<Sample, double> mb)
     {
         var baseline = samples.FirstOrDefault(s => s.Step == WarmupStep);
         var after = samples.Where(s => s.Step >= WarmupStep).ToList();
         if (baseline is null || after.Count < 2) return (null, double.NaN, double.NaN, false);
-        bool Inside(Sample s) => Math.Abs(s.RssMb / baseline.RssMb - 1) <= Tolerance;
-        var dev = after.Max(s => Math.Abs(s.RssMb / baseline.RssMb - 1));
+        bool Inside(Sample s) => Math.Abs(mb(s) / mb(baseline) - 1) <= Tolerance;
+        var dev = after.Max(s => Math.Abs(mb(s) / mb(baseline) - 1));
         var transient = after.Where((s, i) => !Inside(s) && after.Skip(i + 1).Any(Inside)).Count();
         var outside = after.Count(s => !Inside(s));
         var flat = Inside(after[^1]) && transient == outside;
-        return (flat, dev, after[^1].RssMb / baseline.RssMb - 1, outside > 0 && flat);
+        return (flat, dev, mb(after[^1]) / mb(baseline) - 1, outside > 0 && flat);
     }
 
     private static string Report(List<(string Key, string Label, List<Sample> Samples, double Seconds)> results, int steps, int every, string command)
@@ -123,8 +125,10 @@ public sealed class RssBench : IBenchmark
         md.AppendLine(BenchReport.RunLine()).AppendLine();
         md.AppendLine($"`{command}`").AppendLine();
         md.AppendLine($"Each case in its own child process, 1 libtorch thread, {steps} steps; sampled after every {every} steps (step 0 = after " +
-                      "set-up, before the first step): RSS = VmRSS of /proc/self/status, heap = GC.GetTotalMemory(false) (managed objects " +
-                      $"only; tensors live in native memory and show in RSS). Goal: RSS within ±{Tolerance:P0} of its step-{WarmupStep} value " +
+                      "set-up, before the first step): RSS = VmRSS of /proc/self/status; trimmed = VmRSS right after malloc_trim(0), which " +
+                      "hands glibc's free pages back, so it is live memory without the allocator's cache (the trim also makes the next " +
+                      "raw RSS start lower); heap = GC.GetTotalMemory(false) (managed objects only, no collection forced — tensors live in " +
+                      $"native memory and show in RSS). Goal: RSS within ±{Tolerance:P0} of its step-{WarmupStep} value " +
                       "up to the last step. Settings from configs/shared-data.json: recognition through RecognitionStage.Options " +
                       "(IR-SE-18, width 16, 32 px, 6 channels = image ⊕ average image, embedding 64, ArcFace s 32 m 0.3, SGD lr 0.05, clip 5) " +
                       "but batch 64 and 1 epoch of in-memory random batches (200 classes); GAN through GanTrainer.Run with the gan section " +
@@ -136,10 +140,10 @@ public sealed class RssBench : IBenchmark
         if (results.Count == 0) { md.AppendLine("No case ran."); return md.ToString(); }
         var stepsSeen = results.SelectMany(r => r.Samples.Select(s => s.Step)).Distinct().Order().ToList();
         md.Append("| step |");
-        foreach (var r in results) md.Append($" {r.Key} RSS MB | {r.Key} heap MB |");
+        foreach (var r in results) md.Append($" {r.Key} RSS MB | {r.Key} trimmed MB | {r.Key} heap MB |");
         md.AppendLine();
         md.Append("|---:|");
-        foreach (var _ in results) md.Append("---:|---:|");
+        foreach (var _ in results) md.Append("---:|---:|---:|");
         md.AppendLine();
         foreach (var st in stepsSeen)
         {
@@ -147,22 +151,23 @@ public sealed class RssBench : IBenchmark
             foreach (var r in results)
             {
                 var s = r.Samples.FirstOrDefault(x => x.Step == st);
-                md.Append(s is null ? " – | – |" : $" {F(s.RssMb)}{(s.AfterSnapshot ? " ¹" : "")} | {F(s.HeapMb)} |");
+                md.Append(s is null ? " – | – | – |" : $" {F(s.RssMb)}{(s.AfterSnapshot ? " ¹" : "")} | {F(s.TrimmedMb)} | {F(s.HeapMb)} |");
             }
             md.AppendLine();
         }
         md.AppendLine();
-        md.AppendLine($"| case | what | wall s | RSS at step {WarmupStep} MB | RSS at end MB | end vs step {WarmupStep} | max deviation after step {WarmupStep} | verdict |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
+        md.AppendLine($"| case | what | wall s | figure | at step {WarmupStep} MB | at end MB | end vs step {WarmupStep} | max deviation after step {WarmupStep} | verdict |");
+        md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|---|");
         foreach (var r in results)
-        {
-            var (flat, dev, growth, transient) = Verdict(r.Samples);
-            var b = r.Samples.FirstOrDefault(s => s.Step == WarmupStep);
-            var e = r.Samples.LastOrDefault();
-            md.AppendLine($"| {r.Key} | {r.Label} | {F(r.Seconds, "F0")} | {(b is null ? "–" : F(b.RssMb))} | {(e is null ? "–" : F(e.RssMb))} | " +
-                          $"{(double.IsNaN(growth) ? "–" : (growth * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + " %")} | " +
-                          $"{(double.IsNaN(dev) ? "–" : F(dev * 100) + " %")} | {flat switch { true => transient ? "flat (transient peaks)" : "flat", false => "**grows**", null => "run too short" }} |");
-        }
+            foreach (var (figure, mb) in new (string, Func<Sample, double>)[] { ("RSS", x => x.RssMb), ("trimmed RSS", x => x.TrimmedMb) })
+            {
+                var (flat, dev, growth, transient) = Verdict(r.Samples, mb);
+                var b = r.Samples.FirstOrDefault(s => s.Step == WarmupStep);
+                var e = r.Samples.LastOrDefault();
+                md.AppendLine($"| {r.Key} | {r.Label} | {F(r.Seconds, "F0")} | {figure} | {(b is null ? "–" : F(mb(b)))} | {(e is null ? "–" : F(mb(e)))} | " +
+                              $"{(double.IsNaN(growth) ? "–" : (growth * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + " %")} | " +
+                              $"{(double.IsNaN(dev) ? "–" : F(dev * 100) + " %")} | {flat switch { true => transient ? "flat (transient peaks)" : "flat", false => "**grows**", null => "run too short" }} |");
+            }
         md.AppendLine();
         if (results.Any(r => r.Samples.Any(x => x.AfterSnapshot)))
             md.AppendLine("¹ sampled right after a GAN snapshot: the trainer reports progress after measuring the Fréchet distance " +
@@ -196,10 +201,15 @@ public sealed class RssBench : IBenchmark
         return 0;
     }
 
+    [System.Runtime.InteropServices.DllImport("libc")] private static extern int malloc_trim(nuint pad);
+
     private static void Emit(int step, bool afterSnapshot = false)
     {
+        var rss = ReadRssMb();
+        var heap = GC.GetTotalMemory(false) / 1048576.0;
+        malloc_trim(0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SAMPLE {step} {ReadRssMb():F1} {GC.GetTotalMemory(false) / 1048576.0:F1}{(afterSnapshot ? " S" : "")}"));
+            $"SAMPLE {step} {rss:F1} {heap:F1} {ReadRssMb():F1}{(afterSnapshot ? " S" : "")}"));
         Console.Out.Flush();
     }
 
