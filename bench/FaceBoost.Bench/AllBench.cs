@@ -35,7 +35,9 @@ public sealed class AllBench : IBenchmark
         md += $"\nBenches in order: {string.Join(", ", benches.Select(b => b.Name))}; each wrote its own file in bench/results " +
               "with the details. % of conv peak = img/s × training FLOPs per image (forward × 3, from the twin's layer shapes) " +
               "÷ the same stack's GFLOP/s in `conv` of this run. Ratio = FaceBoost speed ÷ PyTorch speed (for µs/op: PyTorch " +
-              $"µs ÷ FaceBoost µs). Wall time {clock.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min.\n";
+              $"µs ÷ FaceBoost µs). Wall time {clock.Elapsed.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min.\n" +
+              "\nNot in this run (no PyTorch side; run on their own): `rss` (memory flat over 500 training steps, rss.md), " +
+              "`metrics` (verification figures over 6,000 pairs in < 1 s, metrics.md), `loader headroom` (loader ÷ train step, loader.md).\n";
         BenchReport.Write("summary.md", md);
         Console.WriteLine();
         Console.WriteLine(md);
