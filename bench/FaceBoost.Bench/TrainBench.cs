@@ -81,22 +81,6 @@ public sealed class TrainBench : IComparativeBench
         return (iters * c.Batch / clock.TimedSeconds, clock.TensorsCreated / (double)iters);
     }
 
-    /// <summary>Fixed random batches held in memory; the trainer disposes each batch, so each is a copy.</summary>
-    private sealed class RandomBatches(int batch, int size, int classes, int count) : ITrainBatchSource
-    {
-        private readonly Tensor _images = randn(batch, 3, size, size);
-        private readonly Tensor _labels = randint(0, classes, [batch], dtype: ScalarType.Int64);
-        public int NumClasses => classes;
-        public int BatchesPerEpoch => count;
-        public IReadOnlyList<string>? Identities => null;
-        public (float Mean, float Std) Normalization => (0.5f, 0.5f);
-
-        public IEnumerable<TrainBatch> Epoch(int epoch, int startBatch)
-        {
-            for (var b = startBatch; b < count; b++) yield return new TrainBatch(_images.clone(), _labels.clone(), b);
-        }
-    }
-
     /// <summary>Synchronous progress sink: time (and TorchSharp tensors created) from the end of the warm-up steps to
     /// the end of the last step.</summary>
     private sealed class StepClock(int warmup) : IProgress<TrainProgress>

@@ -33,20 +33,8 @@ public sealed class ScalarFinalizerStressTests : IDisposable
         using var recognition = RecognitionData();
         using var ganFaces = FaceImageSet.Load([orl], 16, seed: 2);
 
-        using var stop = new CancellationTokenSource();
-        long collections = 0;
-        var storm = new Thread(() =>
-        {
-            var keep = new List<byte[]>();
-            while (!stop.IsCancellationRequested)
-            {
-                for (int i = 0; i < 64; i++) keep.Add(new byte[4096]);
-                if (keep.Count > 4096) keep.Clear();
-                GC.Collect();
-                Interlocked.Increment(ref collections);
-            }
-        }) { IsBackground = true };
-        storm.Start();
+        long collections;
+        var storm = new GcStorm();
         var clock = Stopwatch.StartNew();
         int rounds = 0;
         try
@@ -68,10 +56,10 @@ public sealed class ScalarFinalizerStressTests : IDisposable
         }
         finally
         {
-            stop.Cancel();
-            storm.Join();
+            collections = storm.Collections;
+            storm.Dispose();
         }
-        Assert.True(Interlocked.Read(ref collections) > 100, $"the GC thread ran only {collections} collections");
+        Assert.True(collections > 100, $"the GC thread ran only {collections} collections");
         Console.WriteLine($"stress: {rounds} rounds of recognition+GAN+encoder in {clock.Elapsed.TotalSeconds:F1} s under {collections} forced GCs, 0 failures");
     }
 

@@ -21,20 +21,8 @@ public sealed class TensorFinalizerStressTests
         foreach (var p in ps) p.mul(p).sum().backward();
         // No weight decay: SGD's momentum update then reads the gradient itself as the second operand.
         using var sgd = new SgdOptimizer(ps.Select((p, i) => new NamedParameter($"p{i}", p, true)).ToList(), lr: 1e-6, momentum: 0.9, weightDecay: 0);
-        using var stop = new CancellationTokenSource();
-        long collections = 0;
-        var storm = new Thread(() =>
-        {
-            var keep = new List<byte[]>();
-            while (!stop.IsCancellationRequested)
-            {
-                for (int i = 0; i < 64; i++) keep.Add(new byte[4096]);
-                if (keep.Count > 4096) keep.Clear();
-                GC.Collect();
-                Interlocked.Increment(ref collections);
-            }
-        }) { IsBackground = true };
-        storm.Start();
+        long collections;
+        var storm = new GcStorm();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long steps = 0;
         try
@@ -43,10 +31,10 @@ public sealed class TensorFinalizerStressTests
         }
         finally
         {
-            stop.Cancel();
-            storm.Join();
+            collections = storm.Collections;
+            storm.Dispose();
         }
-        Assert.True(Interlocked.Read(ref collections) > 100, $"the GC thread ran only {collections} collections");
+        Assert.True(collections > 100, $"the GC thread ran only {collections} collections");
         Assert.All(ps, p => Assert.True(isfinite(p).all().item<bool>()));
         Console.WriteLine($"tensor stress: {steps} optimiser steps outside any scope under {collections} forced GCs");
     }
