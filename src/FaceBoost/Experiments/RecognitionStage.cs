@@ -25,14 +25,18 @@ public static class RecognitionStage
     public static object Key(Spec s, ExperimentData data, ExperimentConfig c) => new
     {
         s.Arm, s.LabelFraction, s.Seed, c.LabelMode, labeled = data.LabeledFingerprint, init = s.InitKey, s.SixChannels,
-        // An arm without a pretrained body ignores bodyLrScale, so its runs are shared by configs that differ only in it.
-        Recognition = s.InitFrom is null ? c.Recognition with { BodyLrScale = null } : c.Recognition,
+        Recognition = RecognitionOf(s, c),
         c.Network, c.Eval, evalSets = data.EvalSets.Select(e => e.Fingerprint).ToArray(),
     };
 
+    /// <summary>The recognition section as it applies to this arm: one without a pretrained body ignores bodyLrScale, so
+    /// its runs (and stage keys) are shared by configs that differ only in it.</summary>
+    private static RecognitionStageConfig RecognitionOf(Spec s, ExperimentConfig c) =>
+        s.InitFrom is null ? c.Recognition with { BodyLrScale = null } : c.Recognition;
+
     public static RecognitionTrainOptions Options(Spec s, ExperimentConfig c, string runDir, int batchesPerEpoch)
     {
-        var r = c.Recognition;
+        var r = RecognitionOf(s, c);
         var epochs = Math.Max(r.Epochs, (int)Math.Ceiling(r.MinSteps / (double)Math.Max(1, batchesPerEpoch)));
         var freeze = s.InitFrom is null ? 0 : Math.Min(r.FreezeBodyEpochs, epochs - 1);
         var run = new RecognitionTrainOptions
@@ -46,8 +50,7 @@ public static class RecognitionStage
             LogEvery = Math.Max(1, Math.Min(20, batchesPerEpoch)), InitFrom = s.InitFrom, AverageImagePath = s.AverageImage,
             KeepCheckpoints = 1,
         };
-        // Both transfer knobs act only on a body that was initialised from another model.
-        return (r with { Epochs = epochs, FreezeBodyEpochs = freeze, BodyLrScale = s.InitFrom is null ? null : r.BodyLrScale }).ApplyTo(run);
+        return (r with { Epochs = epochs, FreezeBodyEpochs = freeze }).ApplyTo(run);
     }
 
     public static RecognitionStageResult Run(Stage stage, Spec s, ExperimentData data, ExperimentConfig c,

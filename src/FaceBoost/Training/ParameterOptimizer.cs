@@ -39,11 +39,8 @@ public abstract class ParameterOptimizer : IDisposable
     {
         // `grad` makes a new Tensor wrapper on every read: keep it in a scope so no GC finalizes it mid-op
         // (docs/torchsharp-hazards.md), whether or not the caller has a scope open.
-        foreach (var p in Parameters)
-        {
-            using var scope = NewDisposeScope();
-            p.Parameter.grad?.zero_();
-        }
+        using var scope = NewDisposeScope();
+        foreach (var p in Parameters) p.Parameter.grad?.zero_();
     }
 
     public void Step()

@@ -263,13 +263,12 @@ public sealed class RecognitionTrainer
 
     private static void SetBodyFrozen(FaceBackbone backbone, bool frozen, HashSet<string> trainable)
     {
+        using var scope = NewDisposeScope(); // holds the wrappers `grad` makes (BeginEpoch runs outside the step's scope)
         foreach (var (name, p) in backbone.named_parameters())
         {
             if (!trainable.Contains("model." + name) || !backbone.IsBodyParameter(name)) continue;
             p.requires_grad = !frozen;
-            if (!frozen) continue;
-            using var scope = NewDisposeScope(); // holds the wrapper `grad` makes (BeginEpoch runs outside the step's scope)
-            p.grad?.zero_();
+            if (frozen) p.grad?.zero_();
         }
     }
 
