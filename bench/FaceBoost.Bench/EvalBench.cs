@@ -17,7 +17,7 @@ public sealed class EvalBench : IBenchmark
 
     public int Run(string[] args)
     {
-        var shared = FindShared();
+        var shared = SharedData.Find();
         if (shared is null) { Console.Error.WriteLine("../shared not found (set FACEBOOST_SHARED)"); return 2; }
         string model = Path.Combine(shared, "models", "mobilefacenet-128d.onnx"), orl = Path.Combine(shared, "data", "orl");
         int threads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
@@ -104,14 +104,5 @@ public sealed class EvalBench : IBenchmark
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "FaceBoost.sln"))) return d.FullName;
         return null;
-    }
-
-    private static string? FindShared()
-    {
-        var env = Environment.GetEnvironmentVariable("FACEBOOST_SHARED");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return env;
-        var repo = FindRepo();
-        var p = repo is null ? null : Path.Combine(Path.GetDirectoryName(repo)!, "shared");
-        return p != null && Directory.Exists(p) ? p : null;
     }
 }

@@ -19,7 +19,7 @@ public sealed class LoaderBench : IBenchmark
     public int Run(string[] args)
     {
         if (args.Length > 0 && args[0] == "headroom") return Headroom(args[1..]);
-        var shared = Environment.GetEnvironmentVariable("FACEBOOST_SHARED") ?? FindShared();
+        var shared = SharedData.Find();
         var list = shared == null ? null : Path.Combine(shared, "data", "celeba-dev", "identity.txt");
         if (list == null || !File.Exists(list)) { Console.WriteLine("loader: ../shared/data/celeba-dev is absent; nothing to measure"); return 0; }
         if (args.Length > 0 && args[0] == "profile") return Profile(FaceDataset.FromListFile(list));
@@ -74,7 +74,7 @@ public sealed class LoaderBench : IBenchmark
         int repeats = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
         int batches = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         int steps = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
-        var shared = Environment.GetEnvironmentVariable("FACEBOOST_SHARED") ?? FindShared();
+        var shared = SharedData.Find();
         var yale = shared == null ? null : Path.Combine(shared, "data", "extended-yaleb");
         if (yale == null || !Directory.Exists(yale)) { Console.WriteLine("loader headroom: ../shared/data/extended-yaleb is absent; nothing to measure"); return 0; }
         Runtime.TorchRuntime.Initialize(1);
@@ -182,19 +182,5 @@ public sealed class LoaderBench : IBenchmark
         long n = 0;
         foreach (var b in loader.Epoch(epoch)) using (b) n += b.Count;
         return n;
-    }
-
-    private static string? FindRepo()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "FaceBoost.sln"))) return d.FullName;
-        return null;
-    }
-
-    private static string? FindShared()
-    {
-        var repo = FindRepo();
-        var p = repo == null ? null : Path.Combine(Path.GetDirectoryName(repo)!, "shared");
-        return p != null && Directory.Exists(Path.Combine(p, "data")) ? p : null;
     }
 }

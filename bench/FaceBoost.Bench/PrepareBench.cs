@@ -15,7 +15,7 @@ public sealed class PrepareBench : IBenchmark
     public int Run(string[] args)
     {
         int count = args.Length > 0 ? int.Parse(args[0]) : 200;
-        var shared = FindShared();
+        var shared = SharedData.Find();
         if (shared is null) { Console.Error.WriteLine("prepare bench: ../shared not found (set FACEBOOST_SHARED)"); return 2; }
         var model = Path.Combine(shared, "models", "yunet-face-detector.onnx");
         var celeba = Path.Combine(shared, "data", "celeba-dev");
@@ -92,15 +92,6 @@ public sealed class PrepareBench : IBenchmark
     {
         try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
         catch (IOException) { return "unknown"; }
-    }
-
-    private static string? FindShared()
-    {
-        var env = Environment.GetEnvironmentVariable("FACEBOOST_SHARED");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return env;
-        var repo = FindRepoRoot();
-        var beside = repo is null ? null : Path.Combine(Path.GetDirectoryName(repo)!, "shared");
-        return beside is not null && Directory.Exists(beside) ? beside : null;
     }
 
     private static string? FindRepoRoot()
