@@ -146,15 +146,26 @@ public sealed class ExperimentData
         return all;
     }
 
-    /// <summary>Sizes and modification times of the files (content changes re-run the stages that read them).</summary>
+    /// <summary>Paths and contents of the files (SHA-256 of each): changed bytes re-run the stages that read them, while
+    /// a copy of the same data with new modification times (a re-provisioned data folder) keeps every cached stage.</summary>
     public static string FilesFingerprint(IReadOnlyList<string> files)
     {
         var sb = new System.Text.StringBuilder();
-        foreach (var f in files)
-        {
-            var fi = new FileInfo(f);
-            sb.Append(f).Append('|').Append(fi.Exists ? fi.Length : -1).Append('|').Append(fi.Exists ? fi.LastWriteTimeUtc.Ticks : 0).Append('\n');
-        }
+        foreach (var f in files) sb.Append(f).Append('|').Append(ContentHash(f)).Append('\n');
         return StageCache.Hash(sb.ToString());
+    }
+
+    // A pool, the union and the labeled split read the same files: hash each once per process while its size and time hold.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Path, long Length, long Ticks), string> ContentHashes = new();
+
+    private static string ContentHash(string path)
+    {
+        var fi = new FileInfo(path);
+        if (!fi.Exists) return "missing";
+        return ContentHashes.GetOrAdd((path, fi.Length, fi.LastWriteTimeUtc.Ticks), k =>
+        {
+            using var stream = File.OpenRead(k.Path);
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream));
+        });
     }
 }
