@@ -16,7 +16,7 @@ public sealed class EncoderBench : IComparativeBench
     public string Name => "encoder";
     public string Description => "pSp encoder training step images/s, vs encoder_bench.py";
 
-    private const int Size = 64, NumWs = 10, WDim = 128, Batch = 8;
+    internal const int Size = 64, NumWs = 10, WDim = 128, Batch = 8;
 
     public (int Repeats, int Steps) Defaults => (3, 5);
     public int Run(string[] args) => ComparativeBench.RunAlone(this, args);
@@ -49,8 +49,9 @@ public sealed class EncoderBench : IComparativeBench
         ];
     }
 
-    /// <summary>Encoder, frozen decoder, optimiser and batch, built once for all repeats.</summary>
-    private sealed class Step : IDisposable
+    /// <summary>Encoder, frozen decoder, optimiser and batch, built once for all repeats (the encoder in the layout
+    /// EncoderTrainer uses).</summary>
+    internal sealed class Step : IDisposable
     {
         private readonly PspEncoder _enc;
         private readonly nn.Module<Tensor, Tensor> _decoder;
@@ -61,6 +62,7 @@ public sealed class EncoderBench : IComparativeBench
         {
             manual_seed(0);
             _enc = new PspEncoder(new PspEncoderOptions(NumLayers: 18, Width: 32, InputSize: Size, NumWs: NumWs, WDim: WDim));
+            ChannelsLast.Apply(_enc); // as EncoderTrainer does (FACEBOOST_CHANNELS_LAST=0: NCHW)
             _decoder = nn.Linear(NumWs * WDim, 3 * Size * Size);
             foreach (var p in _decoder.parameters()) p.requires_grad = false;
             using var tenth = 0.1.ToScalar();

@@ -157,6 +157,7 @@ public sealed class EncoderTrainer
             }
             else Encoder = new PspEncoder(expected);
             Encoder.train();
+            ChannelsLast.Apply(Encoder); // NHWC conv weights: oneDNN skips a reorder per conv
             run.Reducer.BroadcastFromRoot(Encoder); // same seed gives the same weights already; this makes it a guarantee
             if (_decoder is not null)
             {

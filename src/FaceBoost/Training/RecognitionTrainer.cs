@@ -175,6 +175,7 @@ public sealed class RecognitionTrainer
             s.Optimizer = o.Optimizer.Create(s.Parameters);
             s.Schedule = o.Schedule.Create(o.Optimizer.LearningRate, o.Epochs);
             if (resume) averageImage = s.Restore(backbone, averageImage);
+            ChannelsLast.Apply(backbone); // NHWC conv weights: oneDNN skips a reorder per conv (after loading: same values)
             s.Model = new RecognitionModel(backbone, averageImage, source.Normalization);
             averageImage?.Dispose();
             run.Reducer.BroadcastFromRoot(s.Model.Backbone); // identical replicas (also after resume: cheap insurance)
