@@ -24,11 +24,11 @@ class FC(torch.nn.Module):
         return F.leaky_relu(y, 0.2) * math.sqrt(2) if s.lrelu else y
 
 def modconv(x, w, st, demod, pad):
-    n, i, h, wd = x.shape; o = w.shape[0]
-    ww = w[None] * st.reshape(n, 1, i, 1, 1)
-    if demod: ww = ww * (ww.square().sum([2, 3, 4]) + 1e-8).rsqrt().reshape(n, o, 1, 1, 1)
-    y = F.conv2d(x.reshape(1, n * i, h, wd), ww.reshape(n * o, i, *w.shape[2:]), padding=pad, groups=n)
-    return y.reshape(n, o, *y.shape[2:])
+    # stylegan2-ada's unfused modulated conv (its training path), as FaceBoost's generator runs it
+    n, i = st.shape; o = w.shape[0]
+    y = F.conv2d(x * st.reshape(n, i, 1, 1), w, padding=pad)
+    if demod: y = y * (st.square() @ w.square().sum([2, 3]).t() + 1e-8).rsqrt().reshape(n, o, 1, 1)
+    return y
 
 up = lambda x: F.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)
 def down(x):

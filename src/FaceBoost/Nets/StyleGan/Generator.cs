@@ -231,7 +231,7 @@ public sealed class SynthesisLayer : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var styles = affine.forward(w);
         if (_up) x = Resampling.Upsample2x(x);
-        var y = ModulatedConv.Apply(x, weight, styles, demodulate: true, padding: 1);
+        var y = ModulatedConv.Apply(x, weight, styles, demodulate: true, padding: 1, fused: false); // unfused: faster on CPU in training and inference
         if (noise == NoiseMode.Random)
             y = y.add(randn(y.shape[0], 1, _resolution, _resolution, dtype: y.dtype, device: y.device).mul(noise_strength), Scalars.One);
         else if (noise == NoiseMode.Const)
@@ -266,7 +266,7 @@ public sealed class ToRgbLayer : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var weightGain = _weightGain.ToScalar();
         var styles = affine.forward(w).mul(weightGain);
-        var y = ModulatedConv.Apply(x, weight, styles, demodulate: false, padding: 0);
+        var y = ModulatedConv.Apply(x, weight, styles, demodulate: false, padding: 0, fused: false);
         return y.add(bias.reshape(1, -1, 1, 1), Scalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -84,20 +84,35 @@ public sealed class FullyConnectedLayer : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>StyleGAN2 weight (de)modulation, computed for the whole batch as one grouped convolution
-/// (batch folded into channels), like stylegan2-ada's fused_modconv path.</summary>
+/// <summary>StyleGAN2 weight (de)modulation, in stylegan2-ada's two forms: fused (the batch folded into channels,
+/// one grouped convolution with per-sample weights, its inference path) and unfused (scale the input by the styles, one
+/// ordinary convolution with the shared weight, scale the output by the demodulation coefficients, its training path).
+/// They agree to float rounding; unfused is the faster one on CPU at every G layer size here (no per-sample weights,
+/// and oneDNN's plain conv instead of a conv with N groups), so the generator uses it in training and inference.</summary>
 public static class ModulatedConv
 {
     /// <param name="x">N×I×H×W</param>
     /// <param name="weight">O×I×k×k</param>
     /// <param name="styles">N×I scale per input channel</param>
-    public static Tensor Apply(Tensor x, Tensor weight, Tensor styles, bool demodulate, int padding)
+    /// <param name="fused">true: one grouped conv with per-sample weights; false: modulate the activations instead.</param>
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor styles, bool demodulate, int padding, bool fused = true)
     {
         using var scope = NewDisposeScope();
         long n = x.shape[0], i = x.shape[1], h = x.shape[2], wd = x.shape[3];
         long o = weight.shape[0], kh = weight.shape[2], kw = weight.shape[3];
         if (weight.shape[1] != i) throw new ArgumentException($"modulated conv: input has {i} channels, weight expects {weight.shape[1]}");
         if (styles.shape[0] != n || styles.shape[1] != i) throw new ArgumentException($"modulated conv: styles {string.Join('×', styles.shape)} do not match N={n}, I={i}");
+        if (!fused)
+        {
+            var y0 = nn.functional.conv2d(x.mul(styles.reshape(n, i, 1, 1)), weight, padding: [padding, padding]);
+            if (demodulate)
+            {
+                // Σ_{i,k} (W[o,i,k]·s[n,i])² = (s²) · (Σ_k W²)ᵀ: N×O coefficients without the N×O×I×k×k weights.
+                var d = styles.mul(styles).matmul(weight.mul(weight).sum([2, 3]).t()).add(Scalars.Epsilon8, Scalars.One).rsqrt();
+                y0 = y0.mul(d.reshape(n, o, 1, 1));
+            }
+            return y0.MoveToOuterDisposeScope();
+        }
         var w = weight.unsqueeze(0) * styles.reshape(n, 1, i, 1, 1);       // N O I k k
         if (demodulate)
         {
