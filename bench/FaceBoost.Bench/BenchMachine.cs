@@ -11,11 +11,12 @@ public static class BenchMachine
     /// <summary>CPU model, logical cores and the widest vector ISA the kernel reports.</summary>
     public static string Describe() => $"machine: {Cpu}, {Environment.ProcessorCount} logical cores, {Isa()}";
 
-    /// <summary>FaceBoost's side: libtorch version, intra-/inter-op threads, oneDNN on/off, ISA cap.</summary>
+    /// <summary>FaceBoost's side: libtorch version, intra-/inter-op threads, oneDNN on/off, ISA cap, conv layout, malloc tuning.</summary>
     public static string FaceBoostBackend() =>
         $"FaceBoost: TorchSharp 0.107.0 + libtorch {torch.__version__}, intra-op threads {torch.get_num_threads()}, " +
         $"inter-op threads {torch.get_num_interop_threads()}, oneDNN {(OneDnnSwitch.Enabled switch { true => "on", false => "off", null => "unknown" })}, " +
-        $"ONEDNN_MAX_CPU_ISA {Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? "unset"}";
+        $"ONEDNN_MAX_CPU_ISA {Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? "unset"}, " +
+        $"channels_last {(ChannelsLast.Enabled ? "on" : "off")}, malloc tuned {(MallocTuning.Applied ? "yes" : "no")}";
 
     private static string ReadCpu()
     {

@@ -30,6 +30,8 @@ public static class TorchRuntime
                 // oneDNN (the fast conv kernels, PyTorch's default) stays on unless FACEBOOST_ONEDNN=0; see OneDnnSwitch.
                 OneDnnSwitch.TrySet(OneDnnSwitch.RequestedByEnvironment);
                 if (Environment.GetEnvironmentVariable("FACEBOOST_NNPACK") != "1") OneDnnSwitch.TrySetNnpack(false);
+                // Freed tensor buffers stay in the heap for the next step instead of being faulted in again; see MallocTuning.
+                if (MallocTuning.RequestedByEnvironment) MallocTuning.TryApply();
                 _ready = true;
             }
             if (threads > 0) torch.set_num_threads(threads);
@@ -38,5 +40,5 @@ public static class TorchRuntime
 
     public static string Describe() =>
         $"libtorch {torch.__version__}, threads {torch.get_num_threads()}, oneDNN " +
-        $"{(OneDnnSwitch.Enabled switch { true => "on", false => "off", null => "unknown" })}, cuda {(torch.cuda.is_available() ? "yes" : "no")}";
+        $"{(OneDnnSwitch.Enabled switch { true => "on", false => "off", null => "unknown" })}, malloc tuned {(MallocTuning.Applied ? "yes" : "no")}, cuda {(torch.cuda.is_available() ? "yes" : "no")}";
 }
