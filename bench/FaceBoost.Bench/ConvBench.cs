@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace FaceBoost.Bench;
 
 /// <summary>`conv`: the compute limit measured in the run — GFLOP/s of one 3×3 conv 64→64 at 56 px, batch 32, forward
-/// + backward (input and weight gradients), FaceBoost's default kernels against PyTorch (bench/pytorch/conv_peak.py),
+/// + backward (input and weight gradients), FaceBoost's default kernels and layout (NHWC) against PyTorch (NCHW, as its users run it) (bench/pytorch/conv_peak.py),
 /// interleaved. Sets <see cref="BenchReport.PeakFaceBoost"/>/<see cref="BenchReport.PeakPyTorch"/> for the training
 /// benches' % of peak. Writes bench/results/conv.md. Args: [repeats] [steps] [--threads N] [--capped].</summary>
 public sealed class ConvBench : IComparativeBench
@@ -31,7 +31,8 @@ public sealed class ConvBench : IComparativeBench
         md += $"\nOne conv2d 64→64, 3×3, stride 1, padding 1, no bias, input {N}×{C}×{S}×{S}; each pass = forward + input " +
               $"gradient + weight gradient (autograd.grad with a fixed output gradient) = {FlopsPerPass / 1e9:F2} GFLOP. " +
               $"1 warm-up pass, then {o.Steps} timed passes per repeat. This is each stack's peak for the `% of conv peak` " +
-              "column of the training benches in the same `all` run.\n";
+              "column of the training benches in the same `all` run. FaceBoost runs it in the layout its trainers use (NHWC, " +
+              "channels_last, unless FACEBOOST_CHANNELS_LAST=0), PyTorch in NCHW, its default.\n";
         BenchReport.Write("conv.md", md);
     }
 
@@ -54,11 +55,16 @@ public sealed class ConvBench : IComparativeBench
     internal static double Measure(int steps)
     {
         manual_seed(0);
-        using var x = randn(N, C, S, S).requires_grad_();
+        // The layout FaceBoost's trainers run their convs in (channels_last unless FACEBOOST_CHANNELS_LAST=0).
+        Tensor Layout(Tensor t) => ChannelsLast.Enabled ? ChannelsLast.Of(t) : t.alias();
+        using var x0 = randn(N, C, S, S);
+        using var x = Layout(x0).requires_grad_();
         using var w0 = randn(C, C, 3, 3);
         using var scale = 0.05.ToScalar();
-        using var w = w0.mul(scale).requires_grad_();
-        using var g = randn(N, C, S, S);
+        using var w1 = w0.mul(scale);
+        using var w = Layout(w1).requires_grad_();
+        using var g0 = randn(N, C, S, S);
+        using var g = Layout(g0);
         void Pass()
         {
             using var scope = NewDisposeScope();
