@@ -37,7 +37,11 @@ public sealed class MallocBench : IBenchmark
               "SGD, gradient norm, 1000 classes, random in-memory batches); median (min–max) over repeats. Tuned = mmap " +
               $"threshold {MallocTuning.MmapThresholdBytes >> 20} MB, trim threshold {MallocTuning.TrimThresholdBytes >> 20} MB, " +
               $"top pad {MallocTuning.TopPadBytes >> 20} MB (mallopt at start-up), so freed tensor buffers are reused instead " +
-              "of being unmapped and faulted in again each step. The PyTorch twin runs with glibc's defaults (as its users run it).\n";
+              "of being unmapped and faulted in again each step. The PyTorch twin runs with glibc's defaults (as its users run it).\n" +
+              "\nHow it was found: `perf record -g` of 150 IResNet-18 w16 @32 training steps (2 threads, glibc defaults) put 17 % " +
+              "of the samples in the kernel (exc_page_fault, do_anonymous_page, clear_page, unmap_page_range, brk) against 35 % in " +
+              "libtorch_cpu, 20 % in oneDNN's JIT conv kernels and 21 % in libgomp (OpenMP threads spinning at barriers); the " +
+              "top libtorch symbol was prelu_backward (12 %, a scalar TensorIterator loop, as in PyTorch).\n";
         Console.Write(md);
         BenchReport.Write("malloc.md", md);
         return 0;
