@@ -95,7 +95,7 @@ public static class ModulatedConv
     /// <param name="weight">O×I×k×k</param>
     /// <param name="styles">N×I scale per input channel</param>
     /// <param name="fused">true: one grouped conv with per-sample weights; false: modulate the activations instead.</param>
-    public static Tensor Apply(Tensor x, Tensor weight, Tensor styles, bool demodulate, int padding, bool fused = true)
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor styles, bool demodulate, int padding, bool fused = false)
     {
         using var scope = NewDisposeScope();
         long n = x.shape[0], i = x.shape[1], h = x.shape[2], wd = x.shape[3];
