@@ -1,4 +1,3 @@
-using System.Globalization;
 using FaceBoost.Runtime;
 
 namespace FaceBoost.Bench;
@@ -35,21 +34,9 @@ public sealed class LayoutBench : IBenchmark
         try
         {
             foreach (var (label, measure) in cases)
-            {
-                var nhwc = new List<double>();
-                var nchw = new List<double>();
-                for (var r = 0; r < o.Repeats; r++)
-                {
-                    Environment.SetEnvironmentVariable(Variable, "1");
-                    nhwc.Add(measure());
-                    Environment.SetEnvironmentVariable(Variable, "0");
-                    nchw.Add(measure());
-                    Console.WriteLine($"  {label}: repeat {r + 1}/{o.Repeats}: NHWC {nhwc[^1]:F1}, NCHW {nchw[^1]:F1} img/s");
-                }
-                var a = Stat.Of(nhwc)!;
-                var b = Stat.Of(nchw)!;
-                md += $"| {label} | {a.Format("F1")} | {b.Format("F1")} | {(a.Median / b.Median).ToString("F2", CultureInfo.InvariantCulture)} |\n";
-            }
+                md += Alternating.Row(label, o.Repeats,
+                    ("NHWC", () => { Environment.SetEnvironmentVariable(Variable, "1"); return measure(); }),
+                    ("NCHW", () => { Environment.SetEnvironmentVariable(Variable, "0"); return measure(); }));
         }
         finally { Environment.SetEnvironmentVariable(Variable, before); }
         md += $"\nEach recognition measurement: 2 warm-up steps, then {o.Steps} timed steps of the real RecognitionTrainer (ArcFace, " +

@@ -6,7 +6,7 @@ namespace FaceBoost.Bench;
 
 /// <summary>`malloc`: recognition training img/s with FaceBoost's glibc malloc thresholds (<see cref="MallocTuning"/>,
 /// the default) and with glibc's defaults (FACEBOOST_MALLOC_TUNING=0). The setting is per process, so each measurement
-/// is a child process (`malloc-child`), alternating. Writes bench/results/malloc.md. Args: [repeats] [steps] [--threads N].</summary>
+/// is a child process of this bench (`malloc --child`), alternating. Writes bench/results/malloc.md. Args: [repeats] [steps] [--threads N].</summary>
 public sealed class MallocBench : IBenchmark
 {
     public string Name => "malloc";
@@ -14,25 +14,15 @@ public sealed class MallocBench : IBenchmark
 
     public int Run(string[] args)
     {
+        if (args is ["--child", .. var childArgs]) return RunChild(childArgs);
         var o = BenchOptions.Parse(args, repeats: 3, steps: 30);
         TorchRuntime.Initialize(o.Threads);
         var md = "# glibc malloc thresholds: FaceBoost recognition training throughput\n\n" + BenchReport.RunLine() + "\n\n" +
                  $"`dotnet run -c Release --project bench/FaceBoost.Bench -- malloc {string.Join(' ', o.ToArgs())}`\n\n";
         md += "| case | tuned img/s | glibc defaults img/s | tuned ÷ defaults |\n|---|---:|---:|---:|\n";
         foreach (var (key, c, steps) in new[] { ("r18", TrainBench.Resnet18, o.Steps), ("r50", TrainBench.Resnet50, Math.Max(2, o.Steps / 10)) })
-        {
-            var tuned = new List<double>();
-            var plain = new List<double>();
-            for (var r = 0; r < o.Repeats; r++)
-            {
-                tuned.Add(Child(key, steps, o.Threads, tuning: true));
-                plain.Add(Child(key, steps, o.Threads, tuning: false));
-                Console.WriteLine($"  {c.Label}: repeat {r + 1}/{o.Repeats}: tuned {tuned[^1]:F1}, defaults {plain[^1]:F1} img/s");
-            }
-            var a = Stat.Of(tuned)!;
-            var b = Stat.Of(plain)!;
-            md += $"| {c.Label} ({steps} timed steps) | {a.Format("F1")} | {b.Format("F1")} | {(a.Median / b.Median).ToString("F2", CultureInfo.InvariantCulture)} |\n";
-        }
+            md += Alternating.Row($"{c.Label} ({steps} timed steps)", o.Repeats,
+                ("tuned", () => Child(key, steps, o.Threads, tuning: true)), ("defaults", () => Child(key, steps, o.Threads, tuning: false)));
         md += "\nEach cell: one child process running the real RecognitionTrainer (2 warm-up steps, then the timed steps; ArcFace, " +
               "SGD, gradient norm, 1000 classes, random in-memory batches); median (min–max) over repeats. Tuned = mmap " +
               $"threshold {MallocTuning.MmapThresholdBytes >> 20} MB, trim threshold {MallocTuning.TrimThresholdBytes >> 20} MB, " +
@@ -49,32 +39,22 @@ public sealed class MallocBench : IBenchmark
 
     private static double Child(string key, int steps, int threads, bool tuning)
     {
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (!Environment.ProcessPath!.EndsWith("FaceBoost.Bench", StringComparison.Ordinal)) psi.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var a in new[] { "malloc-child", key, steps.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture) })
-            psi.ArgumentList.Add(a);
+        var psi = Alternating.Self(["malloc", "--child", key, steps.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture)]);
         psi.Environment["FACEBOOST_MALLOC_TUNING"] = tuning ? "1" : "0";
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"malloc-child exited with {p.ExitCode}: {output}");
+        if (p.ExitCode != 0) throw new InvalidOperationException($"malloc child exited with {p.ExitCode}: {output}");
         return double.Parse(output.Trim().Split('\n')[^1], CultureInfo.InvariantCulture);
     }
-}
 
-/// <summary>`malloc-child`: one measurement for `malloc` in this process's malloc setting; prints img/s.</summary>
-public sealed class MallocChildBench : IBenchmark
-{
-    public string Name => "malloc-child";
-    public string Description => "(internal to `malloc`) one training measurement; args: r18|r50 steps threads";
-
-    public int Run(string[] args)
+    /// <summary>One measurement in this process's malloc setting (args: r18|r50 steps threads); prints img/s.</summary>
+    private static int RunChild(string[] args)
     {
         var c = args[0] == "r50" ? TrainBench.Resnet50 : TrainBench.Resnet18;
-        var steps = int.Parse(args[1], CultureInfo.InvariantCulture);
         var threads = int.Parse(args[2], CultureInfo.InvariantCulture);
         TorchRuntime.Initialize(threads);
-        Console.WriteLine(TrainBench.Measure(c, threads, steps).ToString("R", CultureInfo.InvariantCulture));
+        Console.WriteLine(TrainBench.Measure(c, threads, int.Parse(args[1], CultureInfo.InvariantCulture)).ToString("R", CultureInfo.InvariantCulture));
         return 0;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FaceBoost.Runtime;
 
 namespace FaceBoost.Bench;
@@ -20,21 +19,9 @@ public sealed class OneDnnSpeedBench : IBenchmark
                  $"`dotnet run -c Release --project bench/FaceBoost.Bench -- onednn-speed {string.Join(' ', o.ToArgs())}`\n\n";
         md += "| case | oneDNN on img/s | oneDNN off (ATen) img/s | on ÷ off |\n|---|---:|---:|---:|\n";
         foreach (var c in new[] { TrainBench.Resnet18, TrainBench.Resnet50 })
-        {
-            var on = new List<double>();
-            var off = new List<double>();
-            for (var r = 0; r < o.Repeats; r++)
-            {
-                OneDnnSwitch.TrySet(true);
-                on.Add(TrainBench.Measure(c, o.Threads, o.Steps));
-                OneDnnSwitch.TrySet(false);
-                off.Add(TrainBench.Measure(c, o.Threads, o.Steps));
-                Console.WriteLine($"  {c.Label}: repeat {r + 1}/{o.Repeats}: on {on[^1]:F1}, off {off[^1]:F1} img/s");
-            }
-            var a = Stat.Of(on)!;
-            var b = Stat.Of(off)!;
-            md += $"| {c.Label} | {a.Format("F1")} | {b.Format("F1")} | {(a.Median / b.Median).ToString("F2", CultureInfo.InvariantCulture)} |\n";
-        }
+            md += Alternating.Row(c.Label, o.Repeats,
+                ("on", () => { OneDnnSwitch.TrySet(true); return TrainBench.Measure(c, o.Threads, o.Steps); }),
+                ("off", () => { OneDnnSwitch.TrySet(false); return TrainBench.Measure(c, o.Threads, o.Steps); }));
         OneDnnSwitch.TrySet(OneDnnSwitch.RequestedByEnvironment);
         md += $"\nEach measurement: 2 warm-up steps, then {o.Steps} timed steps of the real RecognitionTrainer (ArcFace, SGD, " +
               "gradient norm), 1000 classes, random in-memory batches; cells are median (min–max) over repeats.\n";

@@ -81,12 +81,7 @@ public sealed class RssBench : IBenchmark
 
     private static List<Sample> SpawnChild(string key, int steps, int every)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(RssBench).Assembly.Location);
-        foreach (var a in new[] { "rss", steps.ToString(CultureInfo.InvariantCulture), "--every", every.ToString(CultureInfo.InvariantCulture), "--child", key })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
+        using var p = Process.Start(Alternating.Self(["rss", steps.ToString(CultureInfo.InvariantCulture), "--every", every.ToString(CultureInfo.InvariantCulture), "--child", key]))!;
         var samples = new List<Sample>();
         while (p.StandardOutput.ReadLine() is { } line)
         {
