@@ -16,39 +16,40 @@ public static class EncoderStage
 {
     public const string AutoencoderArm = "autoencoder";
 
-    public static object Key(string ganPoint, ResolvedPool pool, ExperimentConfig c) =>
-        new { gan = ganPoint, pool = pool.Fingerprint, c.Encoder, c.Network, seed = c.Labeled.SplitSeed };
+    /// <param name="seed">The pretraining draw's seed (<see cref="ExperimentConfig.PretrainSeed"/>).</param>
+    public static object Key(string ganPoint, ResolvedPool pool, ExperimentConfig c, int seed) =>
+        new { gan = ganPoint, pool = pool.Fingerprint, c.Encoder, c.Network, seed };
 
-    public static object AutoencoderKey(ResolvedPool pool, ExperimentConfig c) =>
-        new { arm = AutoencoderArm, pool = pool.Fingerprint, c.Encoder, c.Network, decoder = GanStage.GeneratorOptionsOf(c), seed = c.Labeled.SplitSeed };
+    public static object AutoencoderKey(ResolvedPool pool, ExperimentConfig c, int seed) =>
+        new { arm = AutoencoderArm, pool = pool.Fingerprint, c.Encoder, c.Network, decoder = GanStage.GeneratorOptionsOf(c), seed };
 
-    public static EncoderStageResult Run(Stage stage, GanStageResult gan, ResolvedPool pool, ExperimentConfig c,
+    public static EncoderStageResult Run(Stage stage, GanStageResult gan, ResolvedPool pool, ExperimentConfig c, int seed,
         IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
         if (stage.IsDone) return stage.ReadResult<EncoderStageResult>();
-        return Train(stage, gan.Checkpoint, _ => GanCheckpoint.LoadFrozen(gan.Checkpoint), pool, c, $"encoder:{pool.Name}", progress, ct);
+        return Train(stage, gan.Checkpoint, _ => GanCheckpoint.LoadFrozen(gan.Checkpoint), pool, c, seed, $"encoder:{pool.Name}", progress, ct);
     }
 
-    public static EncoderStageResult RunAutoencoder(Stage stage, ResolvedPool pool, ExperimentConfig c,
+    public static EncoderStageResult RunAutoencoder(Stage stage, ResolvedPool pool, ExperimentConfig c, int seed,
         IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
         if (stage.IsDone) return stage.ReadResult<EncoderStageResult>();
         return Train(stage, null, faces =>
         {
-            manual_seed(c.Labeled.SplitSeed);
+            manual_seed(seed);
             using var mean = faces.Images.mean([0L], keepdim: true);
             return new LearnedDecoder(GanStage.GeneratorOptionsOf(c), mean);
-        }, pool, c, $"{AutoencoderArm}:{pool.Name}", progress, ct);
+        }, pool, c, seed, $"{AutoencoderArm}:{pool.Name}", progress, ct);
     }
 
     private static EncoderStageResult Train(Stage stage, string? generatorCheckpoint, Func<FaceTensorSet, ILatentGenerator> generatorFor,
-        ResolvedPool pool, ExperimentConfig c, string name, IProgress<ExperimentProgress>? progress, CancellationToken ct)
+        ResolvedPool pool, ExperimentConfig c, int seed, string name, IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
         var e = c.Encoder;
         var n = c.Network;
         var options = new EncoderTrainOptions(generatorCheckpoint, null, stage.Dir, e, n.InputSize, NumLayers: n.Depth, Mode: n.Mode, Width: n.Width,
             GridEvery: Math.Max(1, e.Steps / 4), CheckpointEvery: Math.Max(1, e.Steps / 4), LogEvery: Math.Max(1, Math.Min(10, e.Steps / 20)),
-            Seed: c.Labeled.SplitSeed);
+            Seed: seed);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var faces = FaceTensorSet.FromFiles(pool.Files, n.InputSize);
         var generator = generatorFor(faces);

@@ -22,6 +22,12 @@ public sealed record ExperimentConfig
     /// <summary>"identities": keep a fraction of the identities (all their images); "images": a fraction of each identity's images.</summary>
     public string LabelMode { get; init; } = "identities";
     public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
+    /// <summary>Independent pretraining runs per setting: each draw trains its own GAN, encoder, autoencoder and synthetic
+    /// identities from its own seed (<see cref="PretrainSeed"/>). The recognition seed at position i of <see cref="Seeds"/>
+    /// starts from draw i mod PretrainDraws, so the paired gain's spread holds the pretraining's run-to-run variation as
+    /// well as the recognition seed's — at CPU budgets the two are of the same size (bench/results/method.md §11–§12).
+    /// 1 (default) = one draw, whose stages keep the keys they had before draws existed. Scratch does not depend on it.</summary>
+    public int PretrainDraws { get; init; } = 1;
     /// <summary>scratch | encoder:&lt;pool&gt; | encoder:union | synthetic | autoencoder</summary>
     public IReadOnlyList<string> Arms { get; init; } = ["scratch", "encoder:union", "synthetic"];
     /// <summary>The IR/IR-SE body shared by the encoder and every recognition arm (so the transfer is exact).</summary>
@@ -37,6 +43,13 @@ public sealed record ExperimentConfig
     public SweepConfig? Sweep { get; init; }
     /// <summary>Only for `faceboost demo`: how much procedural data to render.</summary>
     public DemoDataConfig? Demo { get; init; }
+
+    /// <summary>The seed of pretraining draw <paramref name="draw"/> (GAN, encoder, autoencoder, synthetic identities).
+    /// Draw 0 is the split seed, as before draws existed, so its stages are reused.</summary>
+    public int PretrainSeed(int draw) => Labeled.SplitSeed + 1000 * draw;
+
+    /// <summary>The pretraining draw that recognition seed <paramref name="seed"/> starts from.</summary>
+    public int DrawOf(int seed) => Math.Max(0, Seeds.ToList().IndexOf(seed)) % Math.Max(1, PretrainDraws);
 }
 
 /// <summary>The built-in demo's data: procedural faces (labeled identities with groups A–D, and unlabeled pools).</summary>

@@ -23,7 +23,8 @@ public sealed record GanPoint(Stage Stage, double Kimg, GanStageResult Result)
 /// <summary>A pretrained starting point for recognition: an encoder arm at one budget point, or the autoencoder.</summary>
 /// <param name="Kimg">The GAN budget behind it (null for the autoencoder, which has no GAN).</param>
 /// <param name="Seconds">Pretraining wall time: the GAN run up to its point plus the encoder.</param>
-public sealed record PretrainedArm(string Name, string BaseArm, string Pool, Stage Stage, EncoderStageResult Result, double? Kimg, int Steps, double Seconds);
+/// <param name="Draw">Which independent pretraining run (<see cref="ExperimentConfig.PretrainDraws"/>) this is.</param>
+public sealed record PretrainedArm(string Name, string BaseArm, string Pool, Stage Stage, EncoderStageResult Result, double? Kimg, int Steps, double Seconds, int Draw = 0);
 
 public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
 {
@@ -52,6 +53,10 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         }
         if (c.Pools.Count == 0 && c.Arms.Any(a => a != "scratch"))
             throw new ArgumentException("config: pretrained arms need at least one unlabeled pool");
+        if (c.PretrainDraws < 1 || c.PretrainDraws > c.Seeds.Count)
+            throw new ArgumentException($"config: pretrainDraws {c.PretrainDraws} must be between 1 and the number of seeds ({c.Seeds.Count}): " +
+                                        "recognition seed i starts from draw i mod pretrainDraws, so more draws than seeds would never be used");
+        if (c.Seeds.Distinct().Count() != c.Seeds.Count) throw new ArgumentException($"config: seeds [{string.Join(", ", c.Seeds)}] repeat a seed");
         if (c.Network.InputSize % 16 != 0) throw new ArgumentException($"config: network.inputSize {c.Network.InputSize} must be a multiple of 16");
     }
 
@@ -69,33 +74,37 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         var data = ExperimentData.Load(c, baseDir);
         foreach (var n in data.Notes) log?.Invoke(n);
 
-        // Stage 1: one GAN run per pool an arm needs (synthetic identities use the union's), snapshotted at every
-        // budget point asked of it, in ascending order.
+        // Stage 1: one GAN run per pool an arm needs (synthetic identities use the union's) and pretraining draw,
+        // snapshotted at every budget point asked of it, in ascending order.
         var kimgs = Budgets(c.Sweep?.GanKimg, c.Gan.Kimg);
         var steps = Budgets(c.Sweep?.EncoderSteps, c.Encoder.Steps);
         var swept = kimgs.Count > 1 || steps.Count > 1;
         var encoderArms = c.Arms.Where(a => a.StartsWith("encoder:", StringComparison.Ordinal)).ToList();
         var poolsNeeded = encoderArms.Select(a => a["encoder:".Length..]).ToList();
         if (c.Arms.Contains("synthetic")) poolsNeeded.Add(ExperimentData.UnionPool);
-        var gans = new Dictionary<(string Pool, double Kimg), GanPoint>();
+        var draws = Enumerable.Range(0, c.PretrainDraws).ToList();
+        string Drawn(string name, int draw) => c.PretrainDraws > 1 ? $"{name}~{draw}" : name;
+        var gans = new Dictionary<(string Pool, double Kimg, int Draw), GanPoint>();
+        foreach (var draw in draws)
         foreach (var poolName in poolsNeeded.Distinct())
         {
             var pool = data.Pool(poolName);
             var wanted = new SortedSet<double>();
             if (encoderArms.Contains($"encoder:{poolName}")) wanted.UnionWith(kimgs);
             if (poolName == ExperimentData.UnionPool && c.Arms.Contains("synthetic")) wanted.Add(c.Gan.Kimg);
-            var gs = cache.Get("gan", GanStage.Key(pool, c));
+            var gs = cache.Get("gan", GanStage.Key(pool, c, c.PretrainSeed(draw)));
             foreach (var k in wanted)
             {
-                if (File.Exists(GanStage.PointFile(gs, k))) { cached++; progress?.Report(new ExperimentProgress($"gan:{poolName}@{k:0.###}kimg", "done (cached)", 1, Cached: true)); }
+                if (File.Exists(GanStage.PointFile(gs, k))) { cached++; progress?.Report(new ExperimentProgress(Drawn($"gan:{poolName}@{k:0.###}kimg", draw), "done (cached)", 1, Cached: true)); }
                 else run++;
-                gans[(poolName, k)] = new GanPoint(gs, k, GanStage.Run(gs, pool, c, k, wanted.Max, progress, ct));
+                gans[(poolName, k, draw)] = new GanPoint(gs, k, GanStage.Run(gs, pool, c, c.PretrainSeed(draw), k, wanted.Max, progress, ct));
             }
         }
 
         // Stage 2: an encoder per pool and budget point; the autoencoder ablation (the same encoder, losses, steps and
         // pool — the union — through a learned decoder) per steps point.
         var pretrained = new List<PretrainedArm>();
+        foreach (var draw in draws)
         foreach (var arm in encoderArms)
         {
             var poolName = arm["encoder:".Length..];
@@ -104,40 +113,43 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                 foreach (var n in steps)
                 {
                     var ck = c with { Encoder = c.Encoder with { Steps = n } };
-                    var gan = gans[(poolName, k)];
-                    var es = cache.Get("encoder", EncoderStage.Key(gan.Hash, pool, ck));
+                    var gan = gans[(poolName, k, draw)];
+                    var es = cache.Get("encoder", EncoderStage.Key(gan.Hash, pool, ck, c.PretrainSeed(draw)));
                     var name = swept ? $"{arm}@{k:0.###}kimg/{n}steps" : arm;
-                    Count(es); Cached(es, name);
-                    var r = EncoderStage.Run(es, gan.Result, pool, ck, progress, ct);
-                    pretrained.Add(new PretrainedArm(name, arm, pool.Name, es, r, k, n, gan.Result.Seconds + r.Seconds));
+                    Count(es); Cached(es, Drawn(name, draw));
+                    var r = EncoderStage.Run(es, gan.Result, pool, ck, c.PretrainSeed(draw), progress, ct);
+                    pretrained.Add(new PretrainedArm(name, arm, pool.Name, es, r, k, n, gan.Result.Seconds + r.Seconds, draw));
                 }
         }
         if (c.Arms.Contains(EncoderStage.AutoencoderArm))
+        foreach (var draw in draws)
         {
             var pool = data.Pool(ExperimentData.UnionPool);
             foreach (var n in steps)
             {
                 var ck = c with { Encoder = c.Encoder with { Steps = n } };
-                var st = cache.Get(EncoderStage.AutoencoderArm, EncoderStage.AutoencoderKey(pool, ck));
+                var st = cache.Get(EncoderStage.AutoencoderArm, EncoderStage.AutoencoderKey(pool, ck, c.PretrainSeed(draw)));
                 var name = swept ? $"{EncoderStage.AutoencoderArm}@{n}steps" : EncoderStage.AutoencoderArm;
-                Count(st); Cached(st, name);
-                var r = EncoderStage.RunAutoencoder(st, pool, ck, progress, ct);
-                pretrained.Add(new PretrainedArm(name, EncoderStage.AutoencoderArm, pool.Name, st, r, null, n, r.Seconds));
+                Count(st); Cached(st, Drawn(name, draw));
+                var r = EncoderStage.RunAutoencoder(st, pool, ck, c.PretrainSeed(draw), progress, ct);
+                pretrained.Add(new PretrainedArm(name, EncoderStage.AutoencoderArm, pool.Name, st, r, null, n, r.Seconds, draw));
             }
         }
-        (Stage Stage, SyntheticStageResult Result)? synthetic = null;
+        var synthetic = new Dictionary<int, (Stage Stage, SyntheticStageResult Result)>();
         if (c.Arms.Contains("synthetic"))
-        {
-            var gan = gans[(ExperimentData.UnionPool, c.Gan.Kimg)];
-            var ss = cache.Get("synthetic", SyntheticStage.Key(gan.Hash, c));
-            Count(ss); Cached(ss, "synth");
-            synthetic = (ss, SyntheticStage.Run(ss, gan.Result, c, progress, ct));
-        }
+            foreach (var draw in draws)
+            {
+                var gan = gans[(ExperimentData.UnionPool, c.Gan.Kimg, draw)];
+                var ss = cache.Get("synthetic", SyntheticStage.Key(gan.Hash, c, c.PretrainSeed(draw)));
+                Count(ss); Cached(ss, Drawn("synth", draw));
+                synthetic[draw] = (ss, SyntheticStage.Run(ss, gan.Result, c, c.PretrainSeed(draw), progress, ct));
+            }
 
         // Stage 3: every arm on the same labeled subset for each label fraction and seed. The from-scratch baseline
-        // keeps the pretrained arms' 6-channel architecture (as the paper), with the union encoder's average image.
-        var armNames = c.Arms.SelectMany(a => pretrained.Any(p => p.BaseArm == a) ? pretrained.Where(p => p.BaseArm == a).Select(p => p.Name) : [a]).ToList();
-        var scratchAverage = pretrained.Where(p => p.BaseArm.StartsWith("encoder:", StringComparison.Ordinal))
+        // keeps the pretrained arms' 6-channel architecture (as the paper), with the union encoder's average image
+        // (of draw 0, so scratch does not depend on the number of draws). Seed i's pretrained arms start from draw i mod draws.
+        var armNames = c.Arms.SelectMany(a => pretrained.Any(p => p.BaseArm == a) ? pretrained.Where(p => p.BaseArm == a).Select(p => p.Name).Distinct() : [a]).ToList();
+        var scratchAverage = pretrained.Where(p => p.Draw == 0 && p.BaseArm.StartsWith("encoder:", StringComparison.Ordinal))
             .OrderBy(p => p.Pool == ExperimentData.UnionPool ? 0 : 1).ThenByDescending(p => p.Kimg).ThenByDescending(p => p.Steps).FirstOrDefault();
         var results = new List<ArmResult>();
         var trainings = new List<(RecognitionStage.Spec Spec, RecognitionStageResult Result)>();
@@ -147,14 +159,15 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                 var labeled = LabeledSubset(data.LabeledTrain, fraction, seed);
                 foreach (var arm in armNames)
                 {
-                    var p = pretrained.FirstOrDefault(p => p.Name == arm);
+                    var draw = c.DrawOf(seed);
+                    var p = pretrained.FirstOrDefault(p => p.Name == arm && p.Draw == draw);
                     var spec = arm switch
                     {
                         _ when p is not null => new RecognitionStage.Spec(arm, fraction, seed, labeled, p.Result.Checkpoint, p.Stage.Hash, SixChannels: true),
                         "scratch" when scratchAverage is not null => new RecognitionStage.Spec(arm, fraction, seed, labeled, null,
                             "avg:" + scratchAverage.Stage.Hash, SixChannels: true, scratchAverage.Result.AverageImage),
                         "scratch" => new RecognitionStage.Spec(arm, fraction, seed, labeled, null, null, SixChannels: false),
-                        "synthetic" => new RecognitionStage.Spec(arm, fraction, seed, labeled, synthetic!.Value.Result.PretrainRun, synthetic.Value.Stage.Hash, SixChannels: false),
+                        "synthetic" => new RecognitionStage.Spec(arm, fraction, seed, labeled, synthetic[draw].Result.PretrainRun, synthetic[draw].Stage.Hash, SixChannels: false),
                         _ => throw new InvalidOperationException($"arm '{arm}' has no pretraining stage"),
                     };
                     var rs = cache.Get("train", RecognitionStage.Key(spec, data, c));
@@ -186,28 +199,32 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             }
         }
         var sections = new List<ReportWriter.Section>();
+        // One budget row per arm and point: its pretraining time is the mean over draws.
+        var budgetArms = pretrained.GroupBy(p => p.Name).Select(g => g.First() with { Seconds = g.Average(p => p.Seconds) }).ToList();
         if (swept)
             foreach (var set in data.EvalSets)
             {
-                sections.Add(BudgetReport.Table(table, pretrained, set.Name));
+                sections.Add(BudgetReport.Table(table, budgetArms, set.Name));
                 var png = Path.Combine(reportDir, $"gain-vs-budget-{set.Name}.png");
-                if (BudgetReport.Plot(table, pretrained, set.Name, png) is { } plot)
+                if (BudgetReport.Plot(table, budgetArms, set.Name, png) is { } plot)
                     figures.Add(new ReportWriter.Figure($"Gain over scratch vs GAN budget — {set.Name}", plot,
                         "paired gain (points) per encoder steps and label fraction; line: mean over seeds, dots: single seeds."));
             }
-        foreach (var ((pool, k), g) in gans)
+        // Figures of draw 0 only: further draws are the same settings from another seed.
+        var ofDraw = c.PretrainDraws > 1 ? $" (draw 0 of {c.PretrainDraws})" : "";
+        foreach (var ((pool, k, _), g) in gans.Where(g => g.Key.Draw == 0))
             if (g.Result.SampleGrid is { } grid)
-                figures.Add(new ReportWriter.Figure($"Generator samples — pool '{pool}', {k:0.###} kimg", grid,
+                figures.Add(new ReportWriter.Figure($"Generator samples — pool '{pool}', {k:0.###} kimg{ofDraw}", grid,
                     $"{g.Result.Kimg:F1} kimg on {g.Result.Images} images ({g.Result.Seconds / 60:F1} min); Fréchet distance (random conv features) {F(g.Result.FrechetStart)} → {F(g.Result.FrechetEnd)}."));
-        foreach (var p in pretrained)
+        foreach (var p in pretrained.Where(p => p.Draw == 0))
             if (p.Result.ReconstructionGrid is { } grid)
                 figures.Add(p.Kimg is null
-                    ? new ReportWriter.Figure($"Autoencoder reconstructions (learned decoder, no GAN) — {p.Name}", grid,
+                    ? new ReportWriter.Figure($"Autoencoder reconstructions (learned decoder, no GAN) — {p.Name}{ofDraw}", grid,
                         $"rows: input, reconstruction D(E(x)); {p.Result.Steps} steps, L2 {F(p.Result.FirstL2)} → {F(p.Result.LastL2)}.")
-                    : new ReportWriter.Figure($"Encoder reconstructions — {p.Name}", grid,
+                    : new ReportWriter.Figure($"Encoder reconstructions — {p.Name}{ofDraw}", grid,
                         $"rows: input, reconstruction G(E(x)); {p.Result.Steps} steps, L2 {F(p.Result.FirstL2)} → {F(p.Result.LastL2)}."));
-        if (synthetic is { } s)
-            figures.Add(new ReportWriter.Figure("Synthetic identities", s.Result.Grid,
+        if (synthetic.TryGetValue(0, out var s))
+            figures.Add(new ReportWriter.Figure($"Synthetic identities{ofDraw}", s.Result.Grid,
                 $"one row per identity (coarse styles fixed, fine styles and noise resampled); {s.Result.Identities} identities × " +
                 $"{s.Result.Images / Math.Max(1, s.Result.Identities)} images; pretraining accuracy on them {s.Result.PretrainAccuracy:P0}."));
 
@@ -218,6 +235,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms",
             $"stages run this time: {run}, reused from cache: {cached} (work dir {WorkDir})",
         };
+        if (c.PretrainDraws > 1)
+            notes.Add($"pretraining draws: {c.PretrainDraws} independent GAN/encoder runs per setting (seeds {string.Join(", ", draws.Select(c.PretrainSeed))}); " +
+                      "recognition " + string.Join(", ", c.Seeds.Select(sd => $"seed {sd} → draw {c.DrawOf(sd)}")) +
+                      ", so the paired std includes the pretraining's own run-to-run variation; final encoder L2 per draw: " +
+                      string.Join("; ", pretrained.GroupBy(p => p.Name).Select(g => $"{g.Key} " + string.Join(" / ", g.OrderBy(p => p.Draw).Select(p => F(p.Result.LastL2))))));
         var title = $"FaceBoost experiment — {c.Name}";
         var (md, html) = ReportWriter.Write(reportDir, title, table, figures, notes, sections);
         var json = Path.Combine(reportDir, "results.json");

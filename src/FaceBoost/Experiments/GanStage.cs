@@ -17,8 +17,9 @@ public sealed record GanStageResult(string Checkpoint, double Kimg, double? Frec
 /// to that point.</summary>
 public static class GanStage
 {
-    public static object Key(ResolvedPool pool, ExperimentConfig c) =>
-        new { pool = pool.Fingerprint, pool.Files.Count, gan = c.Gan with { Kimg = 0 }, seed = c.Labeled.SplitSeed, series = 1 };
+    /// <param name="seed">The pretraining draw's seed (<see cref="ExperimentConfig.PretrainSeed"/>).</param>
+    public static object Key(ResolvedPool pool, ExperimentConfig c, int seed) =>
+        new { pool = pool.Fingerprint, pool.Files.Count, gan = c.Gan with { Kimg = 0 }, seed, series = 1 };
 
     /// <summary>The generator architecture the config asks for (the autoencoder ablation's decoder uses the same).</summary>
     public static GeneratorOptions GeneratorOptionsOf(ExperimentConfig c) => c.Gan.Generator();
@@ -31,7 +32,7 @@ public static class GanStage
     /// <param name="kimg">The budget point wanted.</param>
     /// <param name="cadenceKimg">The largest point of the series: snapshot, sample and log cadence follow it, so a point's
     /// weights do not depend on which smaller points were asked for.</param>
-    public static GanStageResult Run(Stage stage, ResolvedPool pool, ExperimentConfig c, double kimg, double cadenceKimg,
+    public static GanStageResult Run(Stage stage, ResolvedPool pool, ExperimentConfig c, int seed, double kimg, double cadenceKimg,
         IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
         var tag = KimgTag(kimg);
@@ -43,7 +44,7 @@ public static class GanStage
         var resolution = g.Resolution;
         var options = new GanTrainOptions(stage.Dir, g with { Kimg = kimg },
             SnapshotKimg: Math.Max(cadenceKimg / 4, 0.5), SampleKimg: Math.Max(cadenceKimg / 4, 0.5), LogKimg: Math.Max(cadenceKimg / 40, 0.1),
-            FdImages: Math.Min(500, pool.Files.Count), Seed: c.Labeled.SplitSeed);
+            FdImages: Math.Min(500, pool.Files.Count), Seed: seed);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var faces = FaceImageSet.Load(pool.Files, resolution, options.Seed);
         var fd = new FrechetEvaluator(FeatureExtractors.RandomConv(), faces.Head(options.FdImages), "random-conv", options.FdImages);

@@ -14,16 +14,17 @@ public sealed record SyntheticStageResult(string Folder, int Identities, int Ima
 /// them, whose backbone the "synthetic" arm then fine-tunes on the real labels.</summary>
 public static class SyntheticStage
 {
-    public static object Key(string ganPoint, ExperimentConfig c) =>
-        new { gan = ganPoint, c.Synthetic, c.Network, c.Recognition, seed = c.Labeled.SplitSeed };
+    /// <param name="seed">The pretraining draw's seed (<see cref="ExperimentConfig.PretrainSeed"/>).</param>
+    public static object Key(string ganPoint, ExperimentConfig c, int seed) =>
+        new { gan = ganPoint, c.Synthetic, c.Network, c.Recognition, seed };
 
-    public static SyntheticStageResult Run(Stage stage, GanStageResult gan, ExperimentConfig c, IProgress<ExperimentProgress>? progress, CancellationToken ct)
+    public static SyntheticStageResult Run(Stage stage, GanStageResult gan, ExperimentConfig c, int seed, IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
         if (stage.IsDone) return stage.ReadResult<SyntheticStageResult>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var sc = c.Synthetic;
         var folder = stage.PathOf("identities");
-        var o = new SyntheticIdentityOptions(sc.Identities, sc.ImagesPerIdentity, (float)sc.Truncation, sc.CoarseLayers, c.Labeled.SplitSeed);
+        var o = new SyntheticIdentityOptions(sc.Identities, sc.ImagesPerIdentity, (float)sc.Truncation, sc.CoarseLayers, seed);
         var total = o.Identities * o.ImagesPerIdentity;
         using (var g = GanCheckpoint.LoadGenerator(gan.Checkpoint))
         {
@@ -37,7 +38,7 @@ public static class SyntheticStage
 
         // Pretraining on the synthetic identities: same backbone as the real arms, 3-channel input.
         var ds = FaceDataset.FromFolder(folder, "synthetic");
-        var spec = new RecognitionStage.Spec("synthetic-pretrain", 1, c.Labeled.SplitSeed, ds, null, null, SixChannels: false);
+        var spec = new RecognitionStage.Spec("synthetic-pretrain", 1, seed, ds, null, null, SixChannels: false);
         var runDir = stage.PathOf("pretrain");
         var source = RecognitionStage.Source(ds, c, spec.Seed, null);
         using var owned = source as IDisposable;

@@ -124,6 +124,30 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal(0, again.StagesRun);
     }
 
+    /// <summary>Pretraining draws: with two draws, seed 1's encoder arm starts from its own GAN and encoder (other seeds),
+    /// while draw 0 keeps the stage keys of a one-draw run (so its stages are reused) and scratch does not change.</summary>
+    [Fact]
+    public void PretrainingDrawsGiveEachSeedItsOwnGanAndEncoderAndReuseDrawZero()
+    {
+        var config = TinyConfig() with { Arms = ["scratch", "encoder:union"], LabelFractions = [1.0], Seeds = [0, 1] };
+        var one = new ExperimentRunner(config, _root).Run(log: output.WriteLine);
+        Assert.Equal(6, one.StagesRun); // gan, encoder, 2 arms × 2 seeds
+
+        var two = new ExperimentRunner(config with { PretrainDraws = 2 }, _root).Run(log: output.WriteLine);
+        Assert.Equal(3, two.StagesRun); // draw 1's gan and encoder, and seed 1's encoder arm
+        Assert.Equal(5, two.StagesCached);
+        var stages = Path.Combine(_root, "work", "stages");
+        Assert.Equal(2, Directory.GetDirectories(stages, "gan-*").Length);
+        Assert.Equal(2, Directory.GetDirectories(stages, "encoder-*").Length);
+        double Acc(ExperimentOutcome o, string arm, int seed) => o.Results.Single(r => r.Arm == arm && r.Seed == seed).Overall.Accuracy;
+        Assert.Equal(Acc(one, "scratch", 1), Acc(two, "scratch", 1));
+        Assert.Equal(Acc(one, "encoder:union", 0), Acc(two, "encoder:union", 0));
+        Assert.Contains("seed 1 → draw 1", File.ReadAllText(two.ReportMarkdown));
+
+        var e = Assert.Throws<ArgumentException>(() => new ExperimentRunner(config with { PretrainDraws = 3 }, _root).Validate());
+        Assert.Contains("pretrainDraws 3", e.Message);
+    }
+
     [Fact]
     public void ConfigErrorsAreClear()
     {
