@@ -48,8 +48,13 @@ public sealed record ExperimentConfig
     /// Draw 0 is the split seed, as before draws existed, so its stages are reused.</summary>
     public int PretrainSeed(int draw) => Labeled.SplitSeed + 1000 * draw;
 
-    /// <summary>The pretraining draw that recognition seed <paramref name="seed"/> starts from.</summary>
-    public int DrawOf(int seed) => Math.Max(0, Seeds.ToList().IndexOf(seed)) % Math.Max(1, PretrainDraws);
+    /// <summary>The pretraining draw that recognition seed <paramref name="seed"/> (one of <see cref="Seeds"/>) starts from.</summary>
+    public int DrawOf(int seed)
+    {
+        var i = Seeds.ToList().IndexOf(seed);
+        if (i < 0) throw new ArgumentException($"seed {seed} is not one of the config's seeds [{string.Join(", ", Seeds)}]", nameof(seed));
+        return i % Math.Max(1, PretrainDraws);
+    }
 }
 
 /// <summary>The built-in demo's data: procedural faces (labeled identities with groups A–D, and unlabeled pools).</summary>

@@ -157,9 +157,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             foreach (var seed in c.Seeds)
             {
                 var labeled = LabeledSubset(data.LabeledTrain, fraction, seed);
+                var draw = c.DrawOf(seed);
                 foreach (var arm in armNames)
                 {
-                    var draw = c.DrawOf(seed);
                     var p = pretrained.FirstOrDefault(p => p.Name == arm && p.Draw == draw);
                     var spec = arm switch
                     {
