@@ -28,6 +28,11 @@ public sealed record ExperimentConfig
     /// well as the recognition seed's — at CPU budgets the two are of the same size (bench/results/method.md §11–§12).
     /// 1 (default) = one draw, whose stages keep the keys they had before draws existed. Scratch does not depend on it.</summary>
     public int PretrainDraws { get; init; } = 1;
+    /// <summary>Train every recognition seed from every pretraining draw (seeds × draws models per pretrained arm) instead
+    /// of seed i from draw i mod PretrainDraws. A seed's gain is then its mean over the draws, and the report adds the gain
+    /// of each draw and splits the spread into draw, seed and their interaction — at CPU budgets the interaction is as
+    /// large as the effect (method.md §12), so one model per seed cannot resolve it. Costs draws × the pretrained runs.</summary>
+    public bool CrossDraws { get; init; }
     /// <summary>scratch | encoder:&lt;pool&gt; | encoder:union | synthetic | autoencoder</summary>
     public IReadOnlyList<string> Arms { get; init; } = ["scratch", "encoder:union", "synthetic"];
     /// <summary>The IR/IR-SE body shared by the encoder and every recognition arm (so the transfer is exact).</summary>
@@ -55,6 +60,11 @@ public sealed record ExperimentConfig
         if (i < 0) throw new ArgumentException($"seed {seed} is not one of the config's seeds [{string.Join(", ", Seeds)}]", nameof(seed));
         return i % Math.Max(1, PretrainDraws);
     }
+
+    /// <summary>The draws recognition seed <paramref name="seed"/> trains from: all of them with <see cref="CrossDraws"/>,
+    /// else <see cref="DrawOf"/>'s one.</summary>
+    public IReadOnlyList<int> DrawsOf(int seed) =>
+        CrossDraws ? [.. Enumerable.Range(0, Math.Max(1, PretrainDraws))] : [DrawOf(seed)];
 }
 
 /// <summary>The built-in demo's data: procedural faces (labeled identities with groups A–D, and unlabeled pools).</summary>

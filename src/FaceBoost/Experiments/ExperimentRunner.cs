@@ -53,9 +53,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         }
         if (c.Pools.Count == 0 && c.Arms.Any(a => a != "scratch"))
             throw new ArgumentException("config: pretrained arms need at least one unlabeled pool");
-        if (c.PretrainDraws < 1 || c.PretrainDraws > c.Seeds.Count)
+        if (c.PretrainDraws < 1 || (c.PretrainDraws > c.Seeds.Count && !c.CrossDraws))
             throw new ArgumentException($"config: pretrainDraws {c.PretrainDraws} must be between 1 and the number of seeds ({c.Seeds.Count}): " +
-                                        "recognition seed i starts from draw i mod pretrainDraws, so more draws than seeds would never be used");
+                                        "recognition seed i starts from draw i mod pretrainDraws, so more draws than seeds would never be used (crossDraws uses them all)");
         if (c.Seeds.Distinct().Count() != c.Seeds.Count) throw new ArgumentException($"config: seeds [{string.Join(", ", c.Seeds)}] repeat a seed");
         if (c.Network.InputSize % 16 != 0) throw new ArgumentException($"config: network.inputSize {c.Network.InputSize} must be a multiple of 16");
     }
@@ -147,18 +147,22 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
 
         // Stage 3: every arm on the same labeled subset for each label fraction and seed. The from-scratch baseline
         // keeps the pretrained arms' 6-channel architecture (as the paper), with the union encoder's average image
-        // (of draw 0, so scratch does not depend on the number of draws). Seed i's pretrained arms start from draw i mod draws.
+        // (of draw 0, so scratch does not depend on the number of draws). Seed i's pretrained arms start from draw i mod draws,
+        // or from every draw with crossDraws (one model per draw; the table averages a seed's draws).
         var armNames = c.Arms.SelectMany(a => pretrained.Any(p => p.BaseArm == a) ? pretrained.Where(p => p.BaseArm == a).Select(p => p.Name).Distinct() : [a]).ToList();
-        var scratchAverage = pretrained.Where(p => p.Draw == 0 && p.BaseArm.StartsWith("encoder:", StringComparison.Ordinal))
-            .OrderBy(p => p.Pool == ExperimentData.UnionPool ? 0 : 1).ThenByDescending(p => p.Kimg).ThenByDescending(p => p.Steps).FirstOrDefault();
+        // With the autoencoder as the only 6-channel arm, scratch takes its average image, so the two still share the architecture.
+        var scratchAverage = pretrained.Where(p => p.Draw == 0)
+            .OrderBy(p => p.BaseArm.StartsWith("encoder:", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(p => p.Pool == ExperimentData.UnionPool ? 0 : 1).ThenByDescending(p => p.Kimg ?? -1).ThenByDescending(p => p.Steps).FirstOrDefault();
         var results = new List<ArmResult>();
-        var trainings = new List<(RecognitionStage.Spec Spec, RecognitionStageResult Result)>();
+        var trainings = new List<(RecognitionStage.Spec Spec, RecognitionStageResult Result, int Draw)>();
         foreach (var fraction in c.LabelFractions.Order())
             foreach (var seed in c.Seeds)
             {
                 var labeled = LabeledSubset(data.LabeledTrain, fraction, seed);
-                var draw = c.DrawOf(seed);
+                var seedDraws = c.DrawsOf(seed);
                 foreach (var arm in armNames)
+                foreach (var draw in arm == "scratch" ? [0] : seedDraws)
                 {
                     var p = pretrained.FirstOrDefault(p => p.Name == arm && p.Draw == draw);
                     var spec = arm switch
@@ -171,11 +175,12 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                         _ => throw new InvalidOperationException($"arm '{arm}' has no pretraining stage"),
                     };
                     var rs = cache.Get("train", RecognitionStage.Key(spec, data, c));
-                    Count(rs); Cached(rs, $"train:{arm}@{fraction:0.###}#{seed}");
+                    var drawTag = arm != "scratch" && c.PretrainDraws > 1 ? $", draw {draw}" : "";
+                    Count(rs); Cached(rs, $"train:{arm}@{fraction:0.###}#{seed}" + (drawTag.Length > 0 ? $"~{draw}" : ""));
                     var r = RecognitionStage.Run(rs, spec, data, c, progress, ct, w => log?.Invoke("skipped " + w));
-                    trainings.Add((spec, r));
-                    results.AddRange(r.Results);
-                    log?.Invoke($"{arm} @ {fraction:P0} labels, seed {seed}: " + string.Join("; ", r.Results.Select(x =>
+                    trainings.Add((spec, r, draw));
+                    results.AddRange(r.Results.Select(x => x with { Draw = draw }));
+                    log?.Invoke($"{arm} @ {fraction:P0} labels, seed {seed}{drawTag}: " + string.Join("; ", r.Results.Select(x =>
                         $"{x.EvalSet} {100 * x.Overall.Accuracy:F2} %")) + $" ({r.Identities} ids / {r.Images} images, {r.Steps} steps, {r.Seconds:F0} s)");
                 }
             }
@@ -192,7 +197,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                     "10-fold verification accuracy, mean over seeds, error bars: std over seeds."));
             foreach (var fraction in c.LabelFractions.Order())
             {
-                var curves = trainings.Where(t => t.Spec.LabelFraction == fraction && t.Spec.Seed == c.Seeds[0])
+                var curves = trainings.Where(t => t.Spec.LabelFraction == fraction && t.Spec.Seed == c.Seeds[0] && t.Draw == c.DrawOf(c.Seeds[0]))
                     .SelectMany(t => t.Result.Results.Where(r => r.EvalSet == set.Name).Select(r => (t.Spec.Arm, r.RocCsv!))).ToList();
                 var png = Path.Combine(reportDir, $"roc-{set.Name}-{fraction.ToString("0.###", CultureInfo.InvariantCulture)}.png");
                 figures.Add(new ReportWriter.Figure($"ROC — {set.Name}, {fraction:P0} of labels (seed {c.Seeds[0]})", ReportPlots.Roc(curves, $"ROC — {set.Name}, {fraction:P0} labels", png)));
@@ -210,6 +215,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                     figures.Add(new ReportWriter.Figure($"Gain over scratch vs GAN budget — {set.Name}", plot,
                         "paired gain (points) per encoder steps and label fraction; line: mean over seeds, dots: single seeds."));
             }
+        if (c.CrossDraws && c.PretrainDraws > 1)
+            sections.AddRange(data.EvalSets.Select(set => DrawReport.Section(results, armNames, set.Name)));
         // Figures of draw 0 only: further draws are the same settings from another seed.
         var ofDraw = c.PretrainDraws > 1 ? $" (draw 0 of {c.PretrainDraws})" : "";
         foreach (var ((pool, k, _), g) in gans.Where(g => g.Key.Draw == 0))
@@ -237,8 +244,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         };
         if (c.PretrainDraws > 1)
             notes.Add($"pretraining draws: {c.PretrainDraws} independent GAN/encoder runs per setting (seeds {string.Join(", ", draws.Select(c.PretrainSeed))}); " +
-                      "recognition " + string.Join(", ", c.Seeds.Select(sd => $"seed {sd} → draw {c.DrawOf(sd)}")) +
-                      ", so the paired std includes the pretraining's own run-to-run variation; final encoder L2 per draw: " +
+                      (c.CrossDraws
+                          ? $"crossed: every recognition seed trained from every draw ({c.Seeds.Count} × {c.PretrainDraws} models per pretrained arm and fraction); " +
+                            "a seed's gain in the tables is its mean over the draws; final encoder L2 per draw: "
+                          : "recognition " + string.Join(", ", c.Seeds.Select(sd => $"seed {sd} → draw {c.DrawOf(sd)}")) +
+                            ", so the paired std includes the pretraining's own run-to-run variation; final encoder L2 per draw: ") +
                       string.Join("; ", pretrained.GroupBy(p => p.Name).Select(g => $"{g.Key} " + string.Join(" / ", g.OrderBy(p => p.Draw).Select(p => F(p.Result.LastL2))))));
         var title = $"FaceBoost experiment — {c.Name}";
         var (md, html) = ReportWriter.Write(reportDir, title, table, figures, notes, sections);

@@ -1,7 +1,8 @@
 namespace FaceBoost.Experiments;
 
 /// <summary>Aggregates per-seed results into arm × fraction rows: mean ± std over seeds, the
-/// group Avg/Std (as RFW tables), and the gain over the from-scratch arm, paired by seed.</summary>
+/// group Avg/Std (as RFW tables), and the gain over the from-scratch arm, paired by seed. A seed trained from several
+/// pretraining draws counts once, with its figures averaged over the draws.</summary>
 public sealed class ResultTable
 {
     public sealed record Row(
@@ -16,6 +17,7 @@ public sealed class ResultTable
 
     public ResultTable(IReadOnlyList<ArmResult> results, IReadOnlyList<string>? armOrder = null)
     {
+        results = results.GroupBy(r => (r.Arm, r.LabelFraction, r.EvalSet, r.Seed)).Select(g => ArmResult.MeanOverDraws(g.ToList())).ToList();
         Groups = results.SelectMany(r => r.Groups.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var order = armOrder ?? results.Select(r => r.Arm).Distinct().ToList();
         var rows = new List<Row>();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FaceBoost.Experiments;
 using FaceBoost.Synthesis.Procedural;
 using FaceBoost.Training;
@@ -148,6 +149,33 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("pretrainDraws 3", e.Message);
     }
 
+    /// <summary>crossDraws trains every seed from every draw: the diagonal's models are reused by key, only the
+    /// off-diagonal pairs train, and the table counts a seed once with its gain averaged over the draws.</summary>
+    [Fact]
+    public void CrossedDrawsTrainEverySeedFromEveryDrawAndAverageTheDrawsPerSeed()
+    {
+        var config = TinyConfig() with { Arms = ["scratch", "encoder:union"], LabelFractions = [1.0], Seeds = [0, 1], PretrainDraws = 2 };
+        var diagonal = new ExperimentRunner(config, _root).Run(log: output.WriteLine);
+        var crossed = new ExperimentRunner(config with { CrossDraws = true }, _root).Run(log: output.WriteLine);
+        Assert.Equal(2, crossed.StagesRun); // seed 0 from draw 1 and seed 1 from draw 0
+        var enc = crossed.Results.Where(r => r.Arm == "encoder:union").ToList();
+        Assert.Equal([(0, 0), (0, 1), (1, 0), (1, 1)], enc.Select(r => (r.Seed, r.Draw)).Order().ToList());
+        foreach (var d in diagonal.Results.Where(r => r.Arm == "encoder:union"))
+            Assert.Equal(d.Overall.Accuracy, enc.Single(r => r.Seed == d.Seed && r.Draw == d.Draw).Overall.Accuracy);
+
+        var row = crossed.Table.Rows.Single(r => r.Arm == "encoder:union");
+        Assert.Equal(2, row.Seeds);
+        double Scratch(int seed) => crossed.Results.Single(r => r.Arm == "scratch" && r.Seed == seed).Overall.Accuracy;
+        foreach (var (seed, gain) in row.Paired!.Seeds.Zip(row.Paired.Gains))
+            Assert.Equal(enc.Where(r => r.Seed == seed).Average(r => r.Overall.Accuracy) - Scratch(seed), gain, 12);
+        var md = File.ReadAllText(crossed.ReportMarkdown);
+        Assert.Contains("Gain over scratch per pretraining draw", md);
+        Assert.Contains("crossed: every recognition seed trained from every draw", md);
+
+        // More draws than seeds is allowed only when every seed uses every draw.
+        new ExperimentRunner(config with { PretrainDraws = 3, CrossDraws = true }, _root).Validate();
+    }
+
     [Fact]
     public void ConfigErrorsAreClear()
     {
@@ -198,6 +226,16 @@ public sealed class ExperimentRunnerTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("Verification on `val`", md);
         Assert.Contains("Autoencoder reconstructions", md);
         Assert.Contains("per-seed gain", md);
+
+        // With the autoencoder as the only pretrained arm, scratch keeps the 6-channel architecture (its average image).
+        var alone = new ExperimentRunner(config with { Arms = ["scratch", "autoencoder"] }, _root).Run(log: output.WriteLine);
+        Assert.Equal(1, alone.StagesRun); // only scratch, now from the autoencoder's average image
+        var scratchKeys = Directory.GetDirectories(Path.Combine(_root, "work", "stages"), "train-*")
+            .Select(d => JsonDocument.Parse(File.ReadAllText(Path.Combine(d, "key.json"))).RootElement)
+            .Where(k => k.GetProperty("arm").GetString() == "scratch").ToList();
+        Assert.Equal(2, scratchKeys.Count);
+        Assert.All(scratchKeys, k => Assert.True(k.GetProperty("sixChannels").GetBoolean()));
+        Assert.Contains(scratchKeys, k => k.GetProperty("init").GetString() == "avg:" + Path.GetFileName(aeDir)["autoencoder-".Length..]);
     }
 }
 
