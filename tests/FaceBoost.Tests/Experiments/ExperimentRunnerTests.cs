@@ -253,6 +253,8 @@ public sealed class ShippedConfigTests
     [InlineData("shared-data.json")]
     [InlineData("paper.json")]
     [InlineData("shared-sweep.json")]
+    [InlineData("shared-64.json")]
+    [InlineData("cpu-best.json")]
     public void ShippedConfigsLoadAndValidate(string name)
     {
         var path = RepoFile("configs", name);
