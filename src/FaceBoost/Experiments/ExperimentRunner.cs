@@ -176,7 +176,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                     };
                     var rs = cache.Get("train", RecognitionStage.Key(spec, data, c));
                     var drawTag = arm != "scratch" && c.PretrainDraws > 1 ? $", draw {draw}" : "";
-                    Count(rs); Cached(rs, $"train:{arm}@{fraction:0.###}#{seed}" + (drawTag.Length > 0 ? $"~{draw}" : ""));
+                    var stageName = $"train:{arm}@{fraction:0.###}#{seed}";
+                    Count(rs); Cached(rs, arm == "scratch" ? stageName : Drawn(stageName, draw));
                     var r = RecognitionStage.Run(rs, spec, data, c, progress, ct, w => log?.Invoke("skipped " + w));
                     trainings.Add((spec, r, draw));
                     results.AddRange(r.Results.Select(x => x with { Draw = draw }));
