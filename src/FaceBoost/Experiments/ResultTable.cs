@@ -1,15 +1,17 @@
 namespace FaceBoost.Experiments;
 
 /// <summary>Aggregates per-seed results into arm × fraction rows: mean ± std over seeds, the
-/// group Avg/Std (as RFW tables), and the gain over the from-scratch arm, paired by seed. A seed trained from several
-/// pretraining draws counts once, with its figures averaged over the draws.</summary>
+/// group Avg/Std (as RFW tables), and the gain over the from-scratch arm, paired by seed — on the pooled accuracy (one
+/// threshold for every pair) and on the group average (each group its own threshold, as RFW's "Avg"), since on a
+/// mixed evaluation set the two differ by how well a model's scores are calibrated across groups. A seed trained from
+/// several pretraining draws counts once, with its figures averaged over the draws.</summary>
 public sealed class ResultTable
 {
     public sealed record Row(
         string Arm, double LabelFraction, string EvalSet, int Seeds,
         double AccMean, double AccStd, double Tar1e2Mean, double Tar1e3Mean, double AucMean,
         IReadOnlyDictionary<string, double> GroupAccMean, double GroupAvg, double GroupStd, double? GainOverScratch,
-        PairedGain? Paired = null, double LabeledIdentities = 0, double LabeledImages = 0);
+        PairedGain? Paired = null, double LabeledIdentities = 0, double LabeledImages = 0, PairedGain? PairedGroupAvg = null);
 
     public IReadOnlyList<Row> Rows { get; }
     public IReadOnlyList<string> Groups { get; }
@@ -37,7 +39,7 @@ public sealed class ResultTable
                 LabeledIdentities: runs.Average(r => r.LabeledIdentities), LabeledImages: runs.Average(r => r.LabeledImages)));
         }
         var bySeed = results.GroupBy(r => (r.Arm, r.LabelFraction, r.EvalSet))
-            .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Seed).ToDictionary(s => s.Key, s => s.First().Overall.Accuracy));
+            .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Seed).ToDictionary(s => s.Key, s => s.First()));
         // Gain over from-scratch at the same fraction and evaluation set.
         Rows = rows.Select(r =>
         {
@@ -45,10 +47,18 @@ public sealed class ResultTable
             if (scratch is null || r.Arm == ScratchArm) return r;
             var mine = bySeed[(r.Arm, r.LabelFraction, r.EvalSet)];
             var theirs = bySeed[(ScratchArm, r.LabelFraction, r.EvalSet)];
-            var pairs = mine.Where(kv => theirs.ContainsKey(kv.Key)).Select(kv => (kv.Key, kv.Value, theirs[kv.Key])).ToList();
-            return r with { GainOverScratch = r.AccMean - scratch.AccMean, Paired = PairedGain.Of(pairs) };
+            var both = mine.Where(kv => theirs.ContainsKey(kv.Key)).Select(kv => (Seed: kv.Key, Arm: kv.Value, Scratch: theirs[kv.Key])).ToList();
+            var pairs = both.Select(p => (p.Seed, p.Arm.Overall.Accuracy, p.Scratch.Overall.Accuracy)).ToList();
+            var avgPairs = both.Select(p => (p.Seed, Arm: GroupAverage(p.Arm, Groups), Scratch: GroupAverage(p.Scratch, Groups)))
+                .Where(p => p.Arm is not null && p.Scratch is not null).Select(p => (p.Seed, p.Arm!.Value, p.Scratch!.Value)).ToList();
+            return r with { GainOverScratch = r.AccMean - scratch.AccMean, Paired = PairedGain.Of(pairs),
+                            PairedGroupAvg = avgPairs.Count == pairs.Count ? PairedGain.Of(avgPairs) : null };
         }).ToList();
     }
+
+    /// <summary>One model's accuracy averaged over the table's groups, or null when it has fewer than two or lacks one.</summary>
+    private static double? GroupAverage(ArmResult r, IReadOnlyList<string> groups) =>
+        groups.Count > 1 && groups.All(r.Groups.ContainsKey) ? groups.Average(g => r.Groups[g].Accuracy) : null;
 
     private static int IndexOf(IReadOnlyList<string> order, string arm)
     {

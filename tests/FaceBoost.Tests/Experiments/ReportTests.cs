@@ -55,11 +55,38 @@ public sealed class ReportTests
         Assert.InRange(enc.TP!.Value, 0.01, 0.03); // t = 8.66, 2 df → 0.0131
         var noisy = t.Rows.Single(r => r.Arm == "noisy").Paired!;
         Assert.False(noisy.Shown); // mean +0.33 points, paired std 3.5 points
-        Assert.Contains(ReportWriter.PairedLines(t, "heldout"), l => l.StartsWith("encoder @ 10 %: per-seed gain seed 0 +2.00, seed 1 +3.00, seed 2 +2.50", StringComparison.Ordinal) && l.EndsWith("shown", StringComparison.Ordinal));
+        Assert.Contains(ReportWriter.PairedLines(t, "heldout"), l => l.StartsWith("encoder @ 10 %: per-seed gain seed 0 +2.00, seed 1 +3.00, seed 2 +2.50", StringComparison.Ordinal)
+                                                                    && l.Contains(": shown; over groups (Avg): per-seed gain seed 0 +0.00", StringComparison.Ordinal));
         // Two seeds are never enough, however clean.
         var two = new ResultTable([Result("scratch", 0.1, 0, 0.7, 0.7, 0.7), Result("scratch", 0.1, 1, 0.6, 0.6, 0.6),
                                    Result("encoder", 0.1, 0, 0.8, 0.7, 0.7), Result("encoder", 0.1, 1, 0.7, 0.6, 0.6)]);
         Assert.False(two.Rows.Single(r => r.Arm == "encoder").Paired!.Shown);
+    }
+
+    [Fact]
+    public void GroupAveragedGainIsPairedByItsOwn()
+    {
+        // Pooled gains +5 / −2 / +1 (noisy); within both groups the arm gains 2.5 / 2.0 / 2.25 points on every seed.
+        var t = new ResultTable([
+            Result("scratch", 0.1, 0, 0.70, 0.70, 0.70), Result("scratch", 0.1, 1, 0.60, 0.60, 0.60), Result("scratch", 0.1, 2, 0.65, 0.65, 0.65),
+            Result("encoder", 0.1, 0, 0.75, 0.72, 0.73), Result("encoder", 0.1, 1, 0.58, 0.62, 0.62), Result("encoder", 0.1, 2, 0.66, 0.67, 0.675),
+        ]);
+        var enc = t.Rows.Single(r => r.Arm == "encoder");
+        Assert.False(enc.Paired!.Shown);
+        var avg = enc.PairedGroupAvg!;
+        Assert.Equal([0.025, 0.02, 0.0225], avg.Gains.Select(g => Math.Round(g, 10)));
+        Assert.Equal(0.0225, avg.Mean, 10);
+        Assert.Equal(0.0025, avg.Std, 10);
+        Assert.True(avg.Shown);
+        Assert.Null(t.Rows.Single(r => r.Arm == "scratch").PairedGroupAvg);
+        Assert.Contains("| +2.25 ± 0.25 (shown) |", ReportWriter.MarkdownTable(t, "heldout"));
+        Assert.Contains(ReportWriter.PairedLines(t, "heldout"), l => l.Contains("not shown (within 3 × paired std); over groups (Avg): per-seed gain seed 0 +2.50, seed 1 +2.00, seed 2 +2.25; paired +2.25 ± 0.25", StringComparison.Ordinal) && l.EndsWith(": shown", StringComparison.Ordinal));
+
+        // A set without groups has no group average to pair.
+        static ArmResult Plain(string arm, int seed, double acc) => new(arm, 0.1, seed, "heldout", new VerificationFigures(acc, 0, null, null, 0.5, null, 100), new Dictionary<string, VerificationFigures>());
+        var plain = new ResultTable([Plain("scratch", 0, 0.6), Plain("encoder", 0, 0.7)]);
+        Assert.Null(plain.Rows.Single(r => r.Arm == "encoder").PairedGroupAvg);
+        Assert.DoesNotContain("Avg paired", ReportWriter.MarkdownTable(plain, "heldout"));
     }
 
     [Fact]
