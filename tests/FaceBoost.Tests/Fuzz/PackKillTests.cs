@@ -154,7 +154,7 @@ public sealed class PackKillTests(ITestOutputHelper output)
             Write(5);
             Assert.Equal(5, Keys());
             Assert.NotEqual(first, new FileInfo(Path.Combine(recDir, ".train.rec.pair")).LinkTarget);
-            Assert.Equal(["train.idx"], Directory.EnumerateFileSystemEntries(idxDir).Select(Path.GetFileName).ToArray());
+            Assert.Equal(["train.idx"], Directory.EnumerateFileSystemEntries(idxDir).Select(e => Path.GetFileName(e)!).ToArray());
             var recEntries = Directory.EnumerateFileSystemEntries(recDir).Select(Path.GetFileName).ToArray();
             Assert.Equal(3, recEntries.Length); // train.rec, the pair link and exactly one generation
             Assert.Single(recEntries, e => e!.StartsWith(".train.rec.pair-", StringComparison.Ordinal));
