@@ -49,14 +49,16 @@ public sealed class ResultTable
             var theirs = bySeed[(ScratchArm, r.LabelFraction, r.EvalSet)];
             var both = mine.Where(kv => theirs.ContainsKey(kv.Key)).Select(kv => (Seed: kv.Key, Arm: kv.Value, Scratch: theirs[kv.Key])).ToList();
             var pairs = both.Select(p => (p.Seed, p.Arm.Overall.Accuracy, p.Scratch.Overall.Accuracy)).ToList();
-            var avgPairs = both.Select(p => (p.Seed, Arm: GroupAverage(p.Arm, Groups), Scratch: GroupAverage(p.Scratch, Groups)))
+            // The row's own groups (those every seed of the arm has): another evaluation set may name other groups.
+            var groups = r.GroupAccMean.Keys.ToList();
+            var avgPairs = both.Select(p => (p.Seed, Arm: GroupAverage(p.Arm, groups), Scratch: GroupAverage(p.Scratch, groups)))
                 .Where(p => p.Arm is not null && p.Scratch is not null).Select(p => (p.Seed, p.Arm!.Value, p.Scratch!.Value)).ToList();
             return r with { GainOverScratch = r.AccMean - scratch.AccMean, Paired = PairedGain.Of(pairs),
                             PairedGroupAvg = avgPairs.Count == pairs.Count ? PairedGain.Of(avgPairs) : null };
         }).ToList();
     }
 
-    /// <summary>One model's accuracy averaged over the table's groups, or null when it has fewer than two or lacks one.</summary>
+    /// <summary>One model's accuracy averaged over <paramref name="groups"/>, or null when they are fewer than two or it lacks one.</summary>
     private static double? GroupAverage(ArmResult r, IReadOnlyList<string> groups) =>
         groups.Count > 1 && groups.All(r.Groups.ContainsKey) ? groups.Average(g => r.Groups[g].Accuracy) : null;
 

@@ -82,6 +82,12 @@ public sealed class ReportTests
         Assert.Contains("| +2.25 ± 0.25 (shown) |", ReportWriter.MarkdownTable(t, "heldout"));
         Assert.Contains(ReportWriter.PairedLines(t, "heldout"), l => l.Contains("not shown (within 3 × paired std); over groups (Avg): per-seed gain seed 0 +2.50, seed 1 +2.00, seed 2 +2.25; paired +2.25 ± 0.25", StringComparison.Ordinal) && l.EndsWith(": shown", StringComparison.Ordinal));
 
+        // Another evaluation set with other groups in the same table leaves this set's group average as it is.
+        var other = new ArmResult("scratch", 0.1, 0, "val", new VerificationFigures(0.6, 0, null, null, 0.5, null, 100),
+            new Dictionary<string, VerificationFigures> { ["X"] = new(0.6, 0, 0, 0, 0, 0, 50), ["Y"] = new(0.6, 0, 0, 0, 0, 0, 50) });
+        var mixed = new ResultTable([.. Enumerable.Range(0, 3).SelectMany(s => new[] { Result("scratch", 0.1, s, 0.65, 0.65, 0.65), Result("encoder", 0.1, s, 0.66, 0.67, 0.68) }), other]);
+        Assert.Equal(0.025, mixed.Rows.Single(r => r.Arm == "encoder").PairedGroupAvg!.Mean, 10);
+
         // A set without groups has no group average to pair.
         static ArmResult Plain(string arm, int seed, double acc) => new(arm, 0.1, seed, "heldout", new VerificationFigures(acc, 0, null, null, 0.5, null, 100), new Dictionary<string, VerificationFigures>());
         var plain = new ResultTable([Plain("scratch", 0, 0.6), Plain("encoder", 0, 0.7)]);
