@@ -54,6 +54,7 @@ public sealed class TrainVerb : IVerb
         public readonly Option<int> Micro = new Option<int>("--micro-batches") { Description = "Accumulate gradients over this many chunks of each rank's batch (1 = off)", DefaultValueFactory = _ => D.MicroBatches }.Range(1, 4096);
         public readonly Option<int> Freeze = new Option<int>("--freeze-body-epochs") { DefaultValueFactory = _ => S.FreezeBodyEpochs }.Range(0, 1_000_000);
         public readonly Option<double> BodyLr = new Option<double>("--body-lr-scale") { Description = "Body (input layer + body) lr = lr × this; e.g. 0.1 to fine-tune an --init-from body slower than the new head", DefaultValueFactory = _ => S.BodyLrScale ?? 1 }.Range(1e-6, 1000.0);
+        public readonly Option<int> TransferStages = new Option<int>("--transfer-stages") { Description = "With --init-from an encoder: copy its input layer and the first N of the body's 4 stages (4 = all, as the paper); only those are frozen", DefaultValueFactory = _ => S.TransferStages ?? 4 }.Range(0, 4);
         public readonly Option<double> LabelFraction = new Option<double>("--label-fraction") { DefaultValueFactory = _ => D.Data.LabelFraction }.Fraction();
         public readonly Option<int?> PerId = new Option<int?>("--images-per-identity").Range(1, int.MaxValue);
         public readonly Option<int> Seed = new Option<int>("--seed") { DefaultValueFactory = _ => D.Seed }.Range(0, int.MaxValue);
@@ -70,7 +71,7 @@ public sealed class TrainVerb : IVerb
         public Command AddTo(Command cmd)
         {
             foreach (var o in new Option[] { Data, ListFile, Backbone, InputSize, Width, Emb, Dropout, Channels, AvgImage, Loss, Margin, Scale, Focal, Optim, Lr, Momentum, Wd,
-                         Schedule, Milestones, Factor, Warmup, Epochs, Batch, Micro, Freeze, BodyLr, LabelFraction, PerId, Seed, Workers, Threads, RunDir, Resume, Clip, InitFrom, LogEvery, CkptEvery, ResizeTo })
+                         Schedule, Milestones, Factor, Warmup, Epochs, Batch, Micro, Freeze, BodyLr, TransferStages, LabelFraction, PerId, Seed, Workers, Threads, RunDir, Resume, Clip, InitFrom, LogEvery, CkptEvery, ResizeTo })
                 cmd.Options.Add(o);
             return cmd;
         }
@@ -85,7 +86,7 @@ public sealed class TrainVerb : IVerb
                 EmbeddingSize = pr.GetValue(Emb), Epochs = pr.GetValue(Epochs), BatchSize = pr.GetValue(Batch),
                 Loss = pr.GetValue(Loss)!, Scale = pr.GetValue(Scale), Margin = pr.GetValue(Margin), FocalGamma = pr.GetValue(Focal),
                 Optimizer = pr.GetValue(Optim)!, Lr = pr.GetValue(Lr), WeightDecay = pr.GetValue(Wd), FreezeBodyEpochs = pr.GetValue(Freeze),
-                BodyLrScale = pr.GetValue(BodyLr),
+                BodyLrScale = pr.GetValue(BodyLr), TransferStages = pr.GetValue(TransferStages),
                 Dropout = pr.GetValue(Dropout), Schedule = pr.GetValue(Schedule)!, Milestones = milestoneList, WarmupEpochs = pr.GetValue(Warmup),
             };
             return settings.ApplyTo(D with

@@ -58,6 +58,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                                         "recognition seed i starts from draw i mod pretrainDraws, so more draws than seeds would never be used (crossDraws uses them all)");
         if (c.Seeds.Distinct().Count() != c.Seeds.Count) throw new ArgumentException($"config: seeds [{string.Join(", ", c.Seeds)}] repeat a seed");
         if (c.Network.InputSize % 16 != 0) throw new ArgumentException($"config: network.inputSize {c.Network.InputSize} must be a multiple of 16");
+        if (c.Recognition.TransferStages is < 0 or > 4)
+            throw new ArgumentException($"config: recognition.transferStages {c.Recognition.TransferStages} must be in [0, 4] (4 = the whole body, as the paper)");
     }
 
     public ExperimentOutcome Run(IProgress<ExperimentProgress>? progress = null, CancellationToken ct = default, Action<string>? log = null)
@@ -240,7 +242,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         {
             $"arms: {string.Join(", ", c.Arms)}; label fractions ({c.LabelMode}): {string.Join(", ", c.LabelFractions.Select(f => f.ToString("P0", CultureInfo.InvariantCulture)))}; seeds: {string.Join(", ", c.Seeds)}",
             $"network: {c.Network.BackboneName} width {c.Network.Width} at {c.Network.InputSize} px (6-channel image ⊕ average image for encoder arms); " +
-            $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms",
+            $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms" +
+            (c.Recognition.TransferStages is { } ts and < 4 ? $"; encoder transfer: input layer + the first {ts} of 4 body stages (the rest start fresh)" : "") +
+            (c.Recognition.BodyLrScale is { } bl and not 1 ? $"; pretrained body at lr × {bl.ToString(CultureInfo.InvariantCulture)}" : ""),
             $"stages run this time: {run}, reused from cache: {cached} (work dir {WorkDir})",
         };
         if (c.PretrainDraws > 1)

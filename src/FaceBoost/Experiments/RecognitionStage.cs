@@ -29,10 +29,13 @@ public static class RecognitionStage
         c.Network, c.Eval, evalSets = data.EvalSets.Select(e => e.Fingerprint).ToArray(),
     };
 
-    /// <summary>The recognition section as it applies to this arm: one without a pretrained body ignores bodyLrScale, so
-    /// its runs (and stage keys) are shared by configs that differ only in it.</summary>
+    /// <summary>The recognition section as it applies to this arm: one without a pretrained body ignores bodyLrScale and
+    /// transferStages, so its runs (and stage keys) are shared by configs that differ only in them; the synthetic arm
+    /// (a whole recognition model as its start) ignores transferStages.</summary>
     private static RecognitionStageConfig RecognitionOf(Spec s, ExperimentConfig c) =>
-        s.InitFrom is null ? c.Recognition with { BodyLrScale = null } : c.Recognition;
+        s.InitFrom is null ? c.Recognition with { BodyLrScale = null, TransferStages = null }
+        : s.Arm == "synthetic" ? c.Recognition with { TransferStages = null }
+        : c.Recognition;
 
     public static RecognitionTrainOptions Options(Spec s, ExperimentConfig c, string runDir, int batchesPerEpoch)
     {

@@ -81,6 +81,23 @@ public sealed class IrseBackbone : FaceBackbone
 
     public override bool IsBodyParameter(string name) => name.StartsWith("input_layer.") || name.StartsWith("body.");
 
+    /// <summary>Of the body: input_layer.* and the units of the first <paramref name="stages"/> stages (0 = the input layer only).</summary>
+    public override bool IsBodyParameter(string name, int stages) => StageOfKey(name, NumLayers) is { } s && s <= stages;
+
+    /// <summary>Where a state-dict key sits: 0 for input_layer.*, 1–4 for the stage of a body.N.* unit (pSp's flat
+    /// body numbers its units through the stages), null for anything else (the head).</summary>
+    public static int? StageOfKey(string key, int numLayers)
+    {
+        if (key.StartsWith("input_layer.", StringComparison.Ordinal)) return 0;
+        if (!key.StartsWith("body.", StringComparison.Ordinal)) return null;
+        var dot = key.IndexOf('.', 5);
+        if (dot < 0 || !int.TryParse(key.AsSpan(5, dot - 5), out var unit)) return null;
+        var units = UnitsFor(numLayers);
+        for (int s = 0, end = 0; s < units.Length; s++)
+            if (unit < (end += units[s])) return s + 1;
+        return null;
+    }
+
     public override Tensor forward(Tensor x)
     {
         CheckInput(x);

@@ -19,16 +19,19 @@ public sealed class EncoderTransfer : IBackboneInitializer
         path.EndsWith(".fbenc", StringComparison.OrdinalIgnoreCase) ? File.Exists(path) : CheckpointKind.Of(path) == EncoderCheckpoint.Kind;
 
     /// <returns>The average image, 3×S×S at the backbone's input size, normalised as (pixel01 − mean)/std.</returns>
-    public Tensor? Initialize(string path, FaceBackbone backbone, (float Mean, float Std) normalization)
+    public Tensor? Initialize(string path, FaceBackbone backbone, (float Mean, float Std) normalization, int stages = 4)
     {
         using var ck = EncoderCheckpoint.Load(path);
-        CopyInto(ck, backbone, path);
+        CopyInto(ck, backbone, path, stages);
         return AverageImageFor(ck.AverageImage, backbone.InputSize, normalization);
     }
 
-    /// <summary>The strict copy of input_layer.* and body.* (backbone must be 6-channel, same depth, mode and width).</summary>
-    public static void CopyInto(EncoderCheckpoint ck, FaceBackbone backbone, string what = "encoder checkpoint")
+    /// <summary>The strict copy of input_layer.* and body.* (backbone must be 6-channel, same depth, mode and width);
+    /// with <paramref name="stages"/> &lt; 4 only the input layer and the body units of the first that many stages
+    /// (the rest keep the backbone's fresh initialisation).</summary>
+    public static void CopyInto(EncoderCheckpoint ck, FaceBackbone backbone, string what = "encoder checkpoint", int stages = 4)
     {
+        if (stages is < 0 or > 4) throw new ArgumentOutOfRangeException(nameof(stages), stages, "transfer stages must be in [0, 4]");
         if (backbone is not IrseBackbone irse)
             throw new InvalidDataException($"{what}: an encoder body transfers only into an IR/IR-SE backbone, not {backbone.GetName()}");
         var e = ck.Info.Encoder;
@@ -38,7 +41,8 @@ public sealed class EncoderTransfer : IBackboneInitializer
         if (irse.SqueezeExcite != (e.Mode == "ir_se")) problems.Add($"mode: encoder {e.Mode}, backbone {(irse.SqueezeExcite ? "ir_se" : "ir")}");
         if (irse.Options.BaseWidth != e.Width) problems.Add($"width: encoder {e.Width}, backbone {irse.Options.BaseWidth}");
         if (problems.Count > 0) throw new InvalidDataException($"{what}: the encoder does not fit this backbone:\n  " + string.Join("\n  ", problems));
-        StateDictCopy.Strict(backbone, ck.EncoderState, what, k => PspEncoder.TransferPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal)));
+        StateDictCopy.Strict(backbone, ck.EncoderState, what, k => PspEncoder.TransferPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))
+                                                                 && irse.IsBodyParameter(k, stages));
     }
 
     /// <summary>[-1, 1] 1×3×s×s → 3×S×S normalised like the recognition data.</summary>

@@ -10,8 +10,9 @@ public interface IBackboneInitializer
     string Description { get; }
     bool CanInitialize(string path);
     /// <summary>Copies weights into <paramref name="backbone"/> (strictly, shapes checked) and returns the
-    /// average image (3×S×S, normalised like the training data) for a 6-channel backbone, else null.</summary>
-    Tensor? Initialize(string path, FaceBackbone backbone, (float Mean, float Std) normalization);
+    /// average image (3×S×S, normalised like the training data) for a 6-channel backbone, else null.
+    /// <paramref name="stages"/> &lt; 4 copies only the input layer and the first stages of the body, where supported.</summary>
+    Tensor? Initialize(string path, FaceBackbone backbone, (float Mean, float Std) normalization, int stages = 4);
 }
 
 public static class BackboneInitializers

@@ -12,8 +12,9 @@ public sealed class RecognitionCheckpointInitializer : IBackboneInitializer
 
     public bool CanInitialize(string path) => CheckpointKind.Of(path) == RecognitionTrainer.Kind;
 
-    public Tensor? Initialize(string path, FaceBackbone backbone, (float Mean, float Std) normalization)
+    public Tensor? Initialize(string path, FaceBackbone backbone, (float Mean, float Std) normalization, int stages = 4)
     {
+        if (stages != 4) throw new NotSupportedException($"'{path}': a recognition checkpoint initialises the whole backbone; transfer by stages ({stages}) is for encoder checkpoints");
         var file = RecognitionCheckpoint.Resolve(path);
         var (header, tensors) = RecognitionCheckpoint.Read(file);
         try

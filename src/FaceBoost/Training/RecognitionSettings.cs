@@ -41,6 +41,10 @@ public record RecognitionSettings
     /// keys written before this knob existed stay the same.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? BodyLrScale { get; init; }
+    /// <summary>How many of the body's 4 stages a transfer copies (after the input layer); null = 4, all as the paper.
+    /// Left out of the JSON when null, like <see cref="BodyLrScale"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? TransferStages { get; init; }
     public double Dropout { get; init; } = BackboneDefaults.Dropout;
     /// <summary>step | cosine | poly (step: the rate times the schedule's factor at each of <see cref="Milestones"/>).</summary>
     public string Schedule { get; init; } = ScheduleDefaults.Kind;
@@ -62,5 +66,6 @@ public record RecognitionSettings
         Optimizer = run.Optimizer with { Kind = Optimizer, LearningRate = Lr, WeightDecay = WeightDecay },
         Schedule = run.Schedule with { Kind = Schedule, Milestones = Milestones, WarmupEpochs = WarmupFor(Epochs) },
         Epochs = Epochs, BatchSize = BatchSize, FreezeBodyEpochs = FreezeBodyEpochs, BodyLrScale = BodyLrScale ?? 1,
+        TransferStages = TransferStages ?? 4,
     };
 }

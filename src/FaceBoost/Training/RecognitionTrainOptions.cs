@@ -32,6 +32,10 @@ public sealed record RecognitionTrainOptions
     /// <summary>Learning-rate multiplier of the body (input layer + body) against the head's rate: fine-tuning a
     /// pretrained body slower than a new head (1 = one rate for all, as the paper).</summary>
     public double BodyLrScale { get; init; } = 1;
+    /// <summary>How much of an --init-from encoder's body is copied: its input layer and the units of the first N of the
+    /// body's 4 stages (4 = all, as the paper; 0 = the input layer only). Only what was copied is frozen and slowed by
+    /// <see cref="BodyLrScale"/>; the later stages start fresh and train from the first step.</summary>
+    public int TransferStages { get; init; } = 4;
     /// <summary>Checkpoint of a model whose body initialises the backbone (the encoder transfer, issue 6).</summary>
     public string? InitFrom { get; init; }
     /// <summary>Image used as the extra 3 input channels of a 6-channel backbone trained from scratch.</summary>
@@ -61,6 +65,8 @@ public sealed record RecognitionTrainOptions
         if (KeepCheckpoints < 1) throw new ArgumentException("keep at least 1 checkpoint");
         if (FreezeBodyEpochs < 0 || FreezeBodyEpochs >= Epochs) throw new ArgumentException($"freeze-body epochs {FreezeBodyEpochs} must be in [0, {Epochs})");
         if (!(BodyLrScale > 0) || BodyLrScale > 1000) throw new ArgumentException($"body lr scale {BodyLrScale} must be in (0, 1000]");
+        if (TransferStages is < 0 or > 4) throw new ArgumentException($"transfer stages {TransferStages} must be in [0, 4]");
+        if (TransferStages < 4 && InitFrom is null) throw new ArgumentException($"transfer stages {TransferStages} < 4 needs an --init-from model to transfer from");
         if (Optimizer.ClipGradNorm < 0) throw new ArgumentException("clip-grad must be ≥ 0");
         if (MicroBatches < 1) throw new ArgumentException($"micro-batches {MicroBatches} must be ≥ 1");
         if (Data.LabelFraction is <= 0 or > 1) throw new ArgumentException($"label fraction {Data.LabelFraction} must be in (0, 1]");

@@ -164,11 +164,11 @@ public sealed class RecognitionTrainer
             s.LossFn = o.Head.CreateLoss();
             Tensor? averageImage = null;
             if (!resume && o.InitFrom is { } initFrom)
-                averageImage = BackboneInitializers.Find(initFrom).Initialize(initFrom, backbone, source.Normalization);
+                averageImage = BackboneInitializers.Find(initFrom).Initialize(initFrom, backbone, source.Normalization, o.TransferStages);
             if (averageImage is null && o.Backbone.InputChannels == 6)
                 averageImage = LoadAverageImage(o.AverageImagePath, o.Backbone.InputSize, source.Normalization);
             s.Parameters = ParameterGroups.Collect(backbone, "model.")
-                .Select(p => o.BodyLrScale != 1 && backbone.IsBodyParameter(p.Name["model.".Length..]) ? p with { LrScale = o.BodyLrScale } : p)
+                .Select(p => o.BodyLrScale != 1 && backbone.IsBodyParameter(p.Name["model.".Length..], o.TransferStages) ? p with { LrScale = o.BodyLrScale } : p)
                 .Concat(ParameterGroups.Collect(s.Head, "head."))
                 .Where(p => p.Parameter.requires_grad).ToList();
             s._trainable = s.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -201,7 +201,7 @@ public sealed class RecognitionTrainer
 
         public void BeginEpoch(int epoch)
         {
-            SetBodyFrozen(Model.Backbone, epoch < _o.FreezeBodyEpochs, _trainable);
+            SetBodyFrozen(Model.Backbone, epoch < _o.FreezeBodyEpochs, _trainable, _o.TransferStages);
             Model.Backbone.train();
             Head.train();
         }
@@ -262,12 +262,13 @@ public sealed class RecognitionTrainer
         return (lossSum / chunks, accSum / chunks);
     }
 
-    private static void SetBodyFrozen(FaceBackbone backbone, bool frozen, HashSet<string> trainable)
+    /// <summary>Freezes (or thaws) what a transfer copied: the body up to stage <paramref name="stages"/>.</summary>
+    private static void SetBodyFrozen(FaceBackbone backbone, bool frozen, HashSet<string> trainable, int stages)
     {
         using var scope = NewDisposeScope(); // holds the wrappers `grad` makes (BeginEpoch runs outside the step's scope)
         foreach (var (name, p) in backbone.named_parameters())
         {
-            if (!trainable.Contains("model." + name) || !backbone.IsBodyParameter(name)) continue;
+            if (!trainable.Contains("model." + name) || !backbone.IsBodyParameter(name, stages)) continue;
             p.requires_grad = !frozen;
             if (frozen) p.grad?.zero_();
         }

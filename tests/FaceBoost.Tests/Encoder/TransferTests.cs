@@ -53,6 +53,51 @@ public sealed class TransferTests
         File.Delete(path);
     }
 
+    /// <summary>pSp's flat body numbers its units through the stages: IR-50's [3, 4, 14, 3] puts body.6 in stage 2, body.7
+    /// in stage 3 and body.21 in stage 4.</summary>
+    [Fact]
+    public void StageOfAKeyFollowsTheUnitsPerStage()
+    {
+        Assert.Equal(0, IrseBackbone.StageOfKey("input_layer.0.weight", 50));
+        Assert.Equal(1, IrseBackbone.StageOfKey("body.2.res_layer.1.weight", 50));
+        Assert.Equal(2, IrseBackbone.StageOfKey("body.6.res_layer.1.weight", 50));
+        Assert.Equal(3, IrseBackbone.StageOfKey("body.7.res_layer.1.weight", 50));
+        Assert.Equal(3, IrseBackbone.StageOfKey("body.20.shortcut_layer.0.weight", 50));
+        Assert.Equal(4, IrseBackbone.StageOfKey("body.21.res_layer.1.weight", 50));
+        Assert.Equal(4, IrseBackbone.StageOfKey("body.7.res_layer.1.weight", 18));
+        Assert.Null(IrseBackbone.StageOfKey("body.8.res_layer.1.weight", 18));
+        Assert.Null(IrseBackbone.StageOfKey("output_layer.3.weight", 18));
+    }
+
+    /// <summary>transferStages 2: the input layer and the units of stages 1–2 arrive from the encoder by name; stages 3–4
+    /// keep the backbone's own fresh initialisation, tensor for tensor.</summary>
+    [Fact]
+    public void PartialTransferCopiesTheInputLayerAndTheFirstStagesOnly()
+    {
+        var o = new PspEncoderOptions(NumLayers: 18, Width: 8, InputSize: 32, NumWs: 4, WDim: 16);
+        var path = SaveEncoder(o, out var encoder);
+        manual_seed(5);
+        using var backbone = Backbone();
+        var fresh = backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        using (new EncoderTransfer().Initialize(path, backbone, (0.5f, 0.5f), stages: 2)) { }
+
+        var enc = encoder.state_dict();
+        var (copied, kept) = (0, 0);
+        foreach (var (k, t) in backbone.state_dict())
+        {
+            var stage = IrseBackbone.StageOfKey(k, 18);
+            if (stage is <= 2) { Assert.True(t.equal(enc[k]).all().item<bool>(), $"{k} was not copied"); copied++; }
+            else { Assert.True(t.equal(fresh[k]).all().item<bool>(), $"{k} (stage {stage?.ToString() ?? "head"}) was touched"); kept++; }
+        }
+        Assert.True(copied > 20 && kept > 20, $"copied {copied}, kept {kept}");
+        Assert.True(backbone.IsBodyParameter("body.3.res_layer.1.weight", 2));
+        Assert.False(backbone.IsBodyParameter("body.4.res_layer.1.weight", 2));
+        Assert.False(backbone.IsBodyParameter("output_layer.3.weight", 4));
+        Assert.Throws<NotSupportedException>(() => new RecognitionCheckpointInitializer().Initialize(path, backbone, (0.5f, 0.5f), stages: 2));
+        encoder.Dispose();
+        File.Delete(path);
+    }
+
     [Fact]
     public void MismatchedBackboneIsRejectedWithEveryProblemListed()
     {

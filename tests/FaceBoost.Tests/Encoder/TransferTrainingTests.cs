@@ -57,4 +57,39 @@ public sealed class TransferTrainingTests : IDisposable
         encoder.Dispose();
         File.Delete(encPath);
     }
+
+    /// <summary>transferStages 1: only what was copied (input layer + stage 1) is frozen; stages 2–4 start fresh and
+    /// train in the first epoch.</summary>
+    [Fact]
+    public void APartialTransferFreezesOnlyWhatItCopied()
+    {
+        var o = new PspEncoderOptions(NumLayers: 18, Width: 8, InputSize: 32, NumWs: 4, WDim: 16);
+        var encPath = TransferTests.SaveEncoder(o, out var encoder);
+        manual_seed(1234);
+        var labels = Enumerable.Range(0, 64).Select(i => (long)(i % 8)).ToArray();
+        using var centres = randn(8, 3, 32, 32);
+        using var images = (centres.index_select(0, tensor(labels)) + 0.5 * randn(64, 3, 32, 32)).clamp(-1, 1);
+        using var source = new InMemoryBatchSource(images, labels, 8, 16, 3, flip: true);
+        var options = new RecognitionTrainOptions
+        {
+            Backbone = new BackboneOptions { Name = "irse18", InputSize = 32, InputChannels = 6, BaseWidth = 8, EmbeddingSize = 16, Dropout = 0.2 },
+            Head = new HeadOptions { Loss = "arcface", Scale = 16, Margin = 0.3 },
+            Optimizer = new OptimizerOptions { Kind = "sgd", LearningRate = 0.05, Momentum = 0.9, WeightDecay = 5e-4 },
+            Epochs = 2, FreezeBodyEpochs = 1, BatchSize = 16, Seed = 7, Threads = 2, KeepCheckpoints = 4, TransferStages = 1,
+            InitFrom = encPath, RunDir = Path.Combine(_root, "partial"),
+        };
+        new RecognitionTrainer(options, source).Run();
+        var e1 = RecognitionCheckpoint.Read(Directory.GetFiles(options.RunDir, "ckpt-e001-b00000*.fbck").Single()).Tensors;
+        var (frozen, trained) = (0, 0);
+        foreach (var (name, p) in encoder.named_parameters())
+        {
+            if (IrseBackbone.StageOfKey(name, 18) is not { } stage) continue;
+            var same = p.equal(e1["model." + name]).all().item<bool>();
+            if (stage <= 1) { Assert.True(same, $"{name} moved while frozen (or was not transferred)"); frozen++; }
+            else { Assert.False(same, $"{name} (stage {stage}) equals the encoder's: copied, or never trained"); trained++; }
+        }
+        Assert.True(frozen > 5 && trained > 20, $"frozen {frozen}, trained {trained}");
+        encoder.Dispose();
+        File.Delete(encPath);
+    }
 }

@@ -61,6 +61,7 @@ public sealed class StageSettingsDefaultsTests
         var r = TrainVerb.OptionsOf("--schedule", "cosine", "--lr", "0.05", "--epochs", "7");
         Assert.Equal(("cosine", 0.05, 7), (r.Schedule.Kind, r.Optimizer.LearningRate, r.Epochs));
         Assert.Equal(0.1, TrainVerb.OptionsOf("--body-lr-scale", "0.1").BodyLrScale);
+        Assert.Equal(2, TrainVerb.OptionsOf("--transfer-stages", "2").TransferStages);
     }
 
     /// <summary>The body's learning-rate scale is absent from a section's JSON until set, so the stage keys (and cached
@@ -71,5 +72,8 @@ public sealed class StageSettingsDefaultsTests
         Assert.DoesNotContain("bodyLrScale", Json(new RecognitionStageConfig()), StringComparison.Ordinal);
         Assert.Contains("\"bodyLrScale\": 0.1", Json(new RecognitionStageConfig { BodyLrScale = 0.1 }), StringComparison.Ordinal);
         Assert.Equal(1, new RecognitionSettings().ApplyTo(new RecognitionTrainOptions()).BodyLrScale);
+        Assert.DoesNotContain("transferStages", Json(new RecognitionStageConfig()), StringComparison.Ordinal);
+        Assert.Contains("\"transferStages\": 2", Json(new RecognitionStageConfig { TransferStages = 2 }), StringComparison.Ordinal);
+        Assert.Equal(4, new RecognitionSettings().ApplyTo(new RecognitionTrainOptions()).TransferStages);
     }
 }
