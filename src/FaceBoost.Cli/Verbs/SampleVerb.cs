@@ -20,7 +20,12 @@ public sealed class SampleVerb : IVerb
         var grid = new Option<string?>("--grid") { Description = "Write one PNG grid here" }.Path();
         var columns = new Option<int>("--columns") { DefaultValueFactory = _ => 8 }.Range(1, 256);
         var outDir = new Option<string?>("--out-dir") { Description = "Write seed<NNNN>.png per image here" }.Path();
-        foreach (var o in new Option[] { ckpt, seeds, psi, grid, columns, outDir }) cmd.Options.Add(o);
+        var noise = new Option<NoiseMode>("--noise")
+        {
+            Description = "Per-layer noise inputs as stylegan2-ada's --noise-mode: Const (the stored buffers, as training's sample grids and inversion), Random (fresh, as training), None",
+            DefaultValueFactory = _ => NoiseMode.Const,
+        };
+        foreach (var o in new Option[] { ckpt, seeds, psi, grid, columns, outDir, noise }) cmd.Options.Add(o);
         cmd.SetAction(pr =>
         {
             var gridPath = pr.GetValue(grid); var dir = pr.GetValue(outDir);
@@ -31,10 +36,11 @@ public sealed class SampleVerb : IVerb
             using var _ = no_grad();
             using var scope = NewDisposeScope();
             var imgs = new List<Tensor>();
+            manual_seed(list[0]); // Random noise: reproducible for the same seeds
             for (var i = 0; i < list.Count; i += 32)
             {
                 var chunk = list.Skip(i).Take(32).ToList();
-                imgs.Add(g.Forward(LatentSeeds.Z(chunk, g.ZDim), pr.GetValue(psi)));
+                imgs.Add(g.Forward(LatentSeeds.Z(chunk, g.ZDim), pr.GetValue(psi), pr.GetValue(noise)));
             }
             var all = cat(imgs, 0);
             if (gridPath is not null) { FaceBoost.Imaging.ImageGrid.SavePng(all, gridPath, pr.GetValue(columns), padding: 1); Console.WriteLine($"wrote {gridPath}"); }

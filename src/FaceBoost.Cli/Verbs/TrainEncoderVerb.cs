@@ -39,6 +39,7 @@ public sealed class TrainEncoderVerb : IVerb
         public readonly Option<string> Optimizer = new Option<string>("--optimizer") { Description = "ranger (paper) or adam", DefaultValueFactory = _ => S.Optimizer }.OneOf(EncoderSettings.Optimizers);
         public readonly Option<double> L2 = new Option<double>("--l2-weight") { Description = "Pixel L2 weight (paper 1)", DefaultValueFactory = _ => S.L2Weight }.Range(0.0, 1e4);
         public readonly Option<double> Perceptual = new Option<double>("--perceptual-weight") { Description = "LPIPS (or MS-SSIM without --lpips-weights) weight (paper 0.8)", DefaultValueFactory = _ => S.PerceptualWeight }.Range(0.0, 1e4);
+        public readonly Option<string> InversionNoise = new Option<string>("--inversion-noise") { Description = "The generator's noise inputs while inverting: const (pSp) or none", DefaultValueFactory = _ => S.InversionNoise ?? "const" }.OneOf(EncoderSettings.InversionNoises);
         public readonly Option<double> WNorm = new Option<double>("--wnorm-weight") { Description = "w-norm weight (paper 0)", DefaultValueFactory = _ => S.WNormWeight }.Range(0.0, 1e4);
         public readonly Option<string[]> Lpips = new Option<string[]>("--lpips-weights") { Description = "PyTorch state dict(s) of LPIPS-AlexNet (trunk + lin layers); without it the perceptual term is 1 − MS-SSIM", AllowMultipleArgumentsPerToken = true }.Rule(v => v.FirstOrDefault(p => p.Length == 0 || p.Any(char.IsControl)) is { } bad ? $"'{bad}' is not a usable path (empty or with control characters)" : null);
         public readonly Option<int> Depth = new Option<int>("--depth") { Description = "IR-SE depth: 50 (paper), 100, 152, or 18/34 for CPU", DefaultValueFactory = _ => D.NumLayers }.Rule(v => v is 18 or 34 or 50 or 100 or 152 ? null : "must be 18, 34, 50, 100 or 152");
@@ -55,7 +56,7 @@ public sealed class TrainEncoderVerb : IVerb
 
         public Command AddTo(Command cmd)
         {
-            foreach (var o in new Option[] { Generator, Data, RunDir, Resolution, Batch, Steps, Lr, Optimizer, L2, Perceptual, WNorm, Lpips, Depth, Mode, Width, Head, Iterations, GridEvery, CkptEvery, LogEvery, MaxImages, Seed, Threads, Micro })
+            foreach (var o in new Option[] { Generator, Data, RunDir, Resolution, Batch, Steps, Lr, Optimizer, L2, Perceptual, WNorm, InversionNoise, Lpips, Depth, Mode, Width, Head, Iterations, GridEvery, CkptEvery, LogEvery, MaxImages, Seed, Threads, Micro })
                 cmd.Options.Add(o);
             return cmd;
         }
@@ -67,6 +68,7 @@ public sealed class TrainEncoderVerb : IVerb
             {
                 Steps = pr.GetValue(Steps), BatchSize = pr.GetValue(Batch), Lr = pr.GetValue(Lr), Optimizer = pr.GetValue(Optimizer)!,
                 L2Weight = pr.GetValue(L2), PerceptualWeight = pr.GetValue(Perceptual), WNormWeight = pr.GetValue(WNorm),
+                InversionNoise = pr.GetValue(InversionNoise) is "const" ? null : pr.GetValue(InversionNoise),
             },
             Resolution = pr.GetValue(Resolution), LpipsWeights = pr.GetValue(Lpips), NumLayers = pr.GetValue(Depth), Mode = pr.GetValue(Mode)!,
             Width = pr.GetValue(Width), Head = pr.GetValue(Head), Iterations = pr.GetValue(Iterations), GridEvery = pr.GetValue(GridEvery),
@@ -89,7 +91,7 @@ public sealed class TrainEncoderVerb : IVerb
             options.ValidateParallel(comm.WorldSize); // bad input: one line and exit 2 at the CLI's error boundary
             return DataParallel.Run(comm, $"global batch {options.Settings.BatchSize} = {comm.WorldSize} × {options.Settings.BatchSize / comm.WorldSize}", reporting =>
             {
-                using var g = GanCheckpoint.LoadFrozen(options.GeneratorCheckpoint!);
+                using var g = GanCheckpoint.LoadFrozen(options.GeneratorCheckpoint!, options.Settings.InversionNoiseMode);
                 using var faces = FaceTensorSet.FromFolder(options.DataFolder!, options.Resolution, options.MaxImages);
                 if (reporting)
                     foreach (var (file, reason) in faces.Skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped[/] {file}: {reason}");

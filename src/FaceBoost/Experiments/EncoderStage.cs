@@ -21,13 +21,13 @@ public static class EncoderStage
         new { gan = ganPoint, pool = pool.Fingerprint, c.Encoder, c.Network, seed };
 
     public static object AutoencoderKey(ResolvedPool pool, ExperimentConfig c, int seed) =>
-        new { arm = AutoencoderArm, pool = pool.Fingerprint, c.Encoder, c.Network, decoder = GanStage.GeneratorOptionsOf(c), seed };
+        new { arm = AutoencoderArm, pool = pool.Fingerprint, Encoder = c.Encoder with { InversionNoise = null }, c.Network, decoder = GanStage.GeneratorOptionsOf(c), seed };
 
     public static EncoderStageResult Run(Stage stage, GanStageResult gan, ResolvedPool pool, ExperimentConfig c, int seed,
         IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
         if (stage.IsDone) return stage.ReadResult<EncoderStageResult>();
-        return Train(stage, gan.Checkpoint, _ => GanCheckpoint.LoadFrozen(gan.Checkpoint), pool, c, seed, $"encoder:{pool.Name}", progress, ct);
+        return Train(stage, gan.Checkpoint, _ => GanCheckpoint.LoadFrozen(gan.Checkpoint, c.Encoder.InversionNoiseMode), pool, c, seed, $"encoder:{pool.Name}", progress, ct);
     }
 
     public static EncoderStageResult RunAutoencoder(Stage stage, ResolvedPool pool, ExperimentConfig c, int seed,

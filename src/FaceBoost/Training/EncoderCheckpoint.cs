@@ -14,7 +14,8 @@ public sealed record EncoderCheckpointInfo(
     string? GeneratorCheckpoint,
     string Perceptual,
     int NextBatch = 0,
-    string? Decoder = null);
+    string? Decoder = null,
+    string? InversionNoise = null);
 
 /// <summary>An encoder checkpoint in the one container (kind <see cref="Kind"/>): "encoder.*" (pSp-named encoder
 /// tensors), "latent_avg", "average_image" and, for resuming, "optim.*". Loads from a file or a run folder.</summary>

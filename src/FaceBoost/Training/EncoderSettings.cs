@@ -16,8 +16,18 @@ public sealed record EncoderSettings
     /// <summary>LPIPS weight (1 − MS-SSIM when no LPIPS weights are given).</summary>
     public double PerceptualWeight { get; init; } = 0.8;
     public double WNormWeight { get; init; } = 0.0;
+    /// <summary>The frozen generator's per-layer noise inputs while inverting: "const" (the stored buffers, as pSp and
+    /// stylegan2-ada's projector) or "none" (off; for a generator whose learned noise strengths stamp the same speckle on
+    /// every image, method.md §17). null = const; left out of the JSON when null so earlier stage keys stay.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? InversionNoise { get; init; }
 
     public static readonly string[] Optimizers = ["ranger", "adam"];
+    public static readonly string[] InversionNoises = ["const", "none"];
+
+    /// <summary>The noise mode <see cref="InversionNoise"/> names.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Nets.StyleGan.NoiseMode InversionNoiseMode => InversionNoise == "none" ? Nets.StyleGan.NoiseMode.None : Nets.StyleGan.NoiseMode.Const;
 
     public void Validate()
     {
@@ -26,5 +36,7 @@ public sealed record EncoderSettings
         if (!(Lr > 0) || double.IsInfinity(Lr)) throw new ArgumentException($"learning rate must be positive, got {Lr}");
         if (!Optimizers.Contains(Optimizer, StringComparer.Ordinal)) throw new ArgumentException($"optimizer must be ranger or adam, got '{Optimizer}'");
         if (L2Weight < 0 || PerceptualWeight < 0 || WNormWeight < 0) throw new ArgumentException("loss weights must be ≥ 0");
+        if (InversionNoise is not null && !InversionNoises.Contains(InversionNoise, StringComparer.Ordinal))
+            throw new ArgumentException($"inversion noise must be const or none, got '{InversionNoise}'");
     }
 }

@@ -195,7 +195,7 @@ public sealed class EncoderTrainer
             ReplicaConsistency.Check(_run.Comm, Encoder, "encoder");
             if (_decoder is not null) ReplicaConsistency.Check(_run.Comm, _decoder, "decoder");
             var info = new EncoderCheckpointInfo(Encoder.Options, Step, Epoch, _o.Iterations, _o.GeneratorCheckpoint, Loss.PerceptualKind, NextBatch,
-                _decoder is null ? null : EncoderCheckpoint.LearnedDecoderName);
+                _decoder is null ? null : EncoderCheckpoint.LearnedDecoderName, _decoder is null ? _o.Settings.InversionNoise : null);
             _run.Save($"{TrainingRun.CheckpointPrefix}s{Step:D8}{CheckpointFile.Extension}", info,
                 EncoderCheckpoint.Tensors(Encoder, Average, MeanW, Optimizer.StateTensors(), _decoder));
             return Step;

@@ -40,7 +40,7 @@ public static class GanCheckpoint
     }
 
     /// <summary>The EMA generator frozen for inversion (the encoder stage).</summary>
-    public static FrozenStyleGenerator LoadFrozen(string path) => new(LoadGenerator(path));
+    public static FrozenStyleGenerator LoadFrozen(string path, NoiseMode noise = NoiseMode.Const) => new(LoadGenerator(path), noise);
 
     /// <summary>Writes a generator-only checkpoint (no training state).</summary>
     public static void SaveGenerator(string path, StyleGenerator g) =>

@@ -62,6 +62,8 @@ public sealed class StageSettingsDefaultsTests
         Assert.Equal(("cosine", 0.05, 7), (r.Schedule.Kind, r.Optimizer.LearningRate, r.Epochs));
         Assert.Equal(0.1, TrainVerb.OptionsOf("--body-lr-scale", "0.1").BodyLrScale);
         Assert.Equal(2, TrainVerb.OptionsOf("--transfer-stages", "2").TransferStages);
+        Assert.Equal("none", TrainEncoderVerb.OptionsOf("--generator", "g", "--data", "f", "--inversion-noise", "none").Settings.InversionNoise);
+        Assert.Null(TrainEncoderVerb.OptionsOf("--generator", "g", "--data", "f").Settings.InversionNoise);
     }
 
     /// <summary>The body's learning-rate scale is absent from a section's JSON until set, so the stage keys (and cached
@@ -75,5 +77,8 @@ public sealed class StageSettingsDefaultsTests
         Assert.DoesNotContain("transferStages", Json(new RecognitionStageConfig()), StringComparison.Ordinal);
         Assert.Contains("\"transferStages\": 2", Json(new RecognitionStageConfig { TransferStages = 2 }), StringComparison.Ordinal);
         Assert.Equal(4, new RecognitionSettings().ApplyTo(new RecognitionTrainOptions()).TransferStages);
+        Assert.DoesNotContain("inversionNoise", Json(new EncoderSettings()), StringComparison.Ordinal);
+        Assert.Contains("\"inversionNoise\": \"none\"", Json(new EncoderSettings { InversionNoise = "none" }), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new EncoderSettings { InversionNoise = "random" }.Validate());
     }
 }

@@ -49,4 +49,24 @@ public sealed class NetworkShapeTests
         Assert.True(ws0.allclose(g.MeanWs().expand(3, -1, -1)));
         Assert.Throws<ArgumentException>(() => g.Synthesis(randn(1, 5, 16)));
     }
+
+    /// <summary>Once noise strengths are learned, const noise stamps the same pattern on every image; a frozen generator
+    /// built with NoiseMode.None inverts without it (encoder.inversionNoise "none"), and refuses random noise.</summary>
+    [Fact]
+    public void FrozenGeneratorInvertsWithTheNoiseItWasGiven()
+    {
+        TorchRuntime.Initialize();
+        using var scope = NewDisposeScope();
+        torch.manual_seed(3);
+        var g = new StyleGenerator(new GeneratorOptions(32, ZDim: 16, WDim: 16, MappingLayers: 2, ChannelBase: 256, ChannelMax: 16));
+        using (no_grad())
+        using (var half = 0.5.ToScalar())
+            foreach (var (name, p) in g.named_parameters())
+                if (name.EndsWith("noise_strength", StringComparison.Ordinal)) p.fill_(half);
+        using var frozen = new FaceBoost.Nets.FrozenStyleGenerator(g, NoiseMode.None);
+        var ws = g.Mapping(randn(2, 16));
+        Assert.True(frozen.Synthesize(ws).allclose(g.Synthesis(ws, NoiseMode.None)));
+        Assert.False(frozen.Synthesize(ws).allclose(g.Synthesis(ws, NoiseMode.Const), rtol: 1e-3, atol: 1e-3));
+        Assert.Throws<ArgumentException>(() => new FaceBoost.Nets.FrozenStyleGenerator(g, NoiseMode.Random));
+    }
 }
