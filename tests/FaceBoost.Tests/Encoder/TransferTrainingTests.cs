@@ -20,8 +20,9 @@ public sealed class TransferTrainingTests : IDisposable
         try { Directory.Delete(_root, true); } catch (IOException) { }
     }
 
-    [Fact]
-    public void BodyComesFromEncoderStaysFrozenThenTrains()
+    /// <summary>Saves a small encoder, then trains 2 epochs (the first with the transferred body frozen) from it on
+    /// 8 noisy class centres.</summary>
+    private (PspEncoder Encoder, string EncoderPath, RecognitionTrainOptions Options) TrainFromEncoder(string run, int transferStages)
     {
         var o = new PspEncoderOptions(NumLayers: 18, Width: 8, InputSize: 32, NumWs: 4, WDim: 16);
         var encPath = TransferTests.SaveEncoder(o, out var encoder);
@@ -35,10 +36,17 @@ public sealed class TransferTrainingTests : IDisposable
             Backbone = new BackboneOptions { Name = "irse18", InputSize = 32, InputChannels = 6, BaseWidth = 8, EmbeddingSize = 16, Dropout = 0.2 },
             Head = new HeadOptions { Loss = "arcface", Scale = 16, Margin = 0.3 },
             Optimizer = new OptimizerOptions { Kind = "sgd", LearningRate = 0.05, Momentum = 0.9, WeightDecay = 5e-4 },
-            Epochs = 2, FreezeBodyEpochs = 1, BatchSize = 16, Seed = 7, Threads = 2, KeepCheckpoints = 4,
-            InitFrom = encPath, RunDir = Path.Combine(_root, "run"),
+            Epochs = 2, FreezeBodyEpochs = 1, BatchSize = 16, Seed = 7, Threads = 2, KeepCheckpoints = 4, TransferStages = transferStages,
+            InitFrom = encPath, RunDir = Path.Combine(_root, run),
         };
         new RecognitionTrainer(options, source).Run();
+        return (encoder, encPath, options);
+    }
+
+    [Fact]
+    public void BodyComesFromEncoderStaysFrozenThenTrains()
+    {
+        var (encoder, encPath, options) = TrainFromEncoder("run", transferStages: 4);
         var ckpts = Directory.GetFiles(options.RunDir, "ckpt-e*.fbck").Order(StringComparer.Ordinal).ToList();
         var e1 = RecognitionCheckpoint.Read(ckpts.First(p => Path.GetFileName(p).StartsWith("ckpt-e001-b00000"))).Tensors;
         var e2 = RecognitionCheckpoint.Read(ckpts.First(p => Path.GetFileName(p).StartsWith("ckpt-e002-b00000"))).Tensors;
@@ -63,22 +71,7 @@ public sealed class TransferTrainingTests : IDisposable
     [Fact]
     public void APartialTransferFreezesOnlyWhatItCopied()
     {
-        var o = new PspEncoderOptions(NumLayers: 18, Width: 8, InputSize: 32, NumWs: 4, WDim: 16);
-        var encPath = TransferTests.SaveEncoder(o, out var encoder);
-        manual_seed(1234);
-        var labels = Enumerable.Range(0, 64).Select(i => (long)(i % 8)).ToArray();
-        using var centres = randn(8, 3, 32, 32);
-        using var images = (centres.index_select(0, tensor(labels)) + 0.5 * randn(64, 3, 32, 32)).clamp(-1, 1);
-        using var source = new InMemoryBatchSource(images, labels, 8, 16, 3, flip: true);
-        var options = new RecognitionTrainOptions
-        {
-            Backbone = new BackboneOptions { Name = "irse18", InputSize = 32, InputChannels = 6, BaseWidth = 8, EmbeddingSize = 16, Dropout = 0.2 },
-            Head = new HeadOptions { Loss = "arcface", Scale = 16, Margin = 0.3 },
-            Optimizer = new OptimizerOptions { Kind = "sgd", LearningRate = 0.05, Momentum = 0.9, WeightDecay = 5e-4 },
-            Epochs = 2, FreezeBodyEpochs = 1, BatchSize = 16, Seed = 7, Threads = 2, KeepCheckpoints = 4, TransferStages = 1,
-            InitFrom = encPath, RunDir = Path.Combine(_root, "partial"),
-        };
-        new RecognitionTrainer(options, source).Run();
+        var (encoder, encPath, options) = TrainFromEncoder("partial", transferStages: 1);
         var e1 = RecognitionCheckpoint.Read(Directory.GetFiles(options.RunDir, "ckpt-e001-b00000*.fbck").Single()).Tensors;
         var (frozen, trained) = (0, 0);
         foreach (var (name, p) in encoder.named_parameters())
