@@ -33,6 +33,7 @@ public sealed class SampleVerb : IVerb
             TorchRuntime.Initialize();
             using var g = GanCheckpoint.LoadGenerator(pr.GetValue(ckpt)!);
             var list = LatentSeeds.Parse(pr.GetValue(seeds)!);
+            Console.WriteLine("noise strength per layer: " + string.Join(", ", g.NoiseStrengths().Select(n => $"{n.Layer} {n.Strength:0.###}")));
             using var _ = no_grad();
             using var scope = NewDisposeScope();
             var imgs = new List<Tensor>();

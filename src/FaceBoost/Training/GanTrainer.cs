@@ -148,6 +148,7 @@ public sealed class GanTrainer : IDisposable
                 ["kimg"] = Math.Round(State.ImagesShown / 1000.0, 4), ["step"] = State.Step, ["pl_mean"] = Math.Round(_plMean, 5),
                 ["ada_p"] = Math.Round(Ada.P, 5), ["r_t"] = Ada.LastRt is { } rt ? Math.Round(rt, 4) : null,
                 ["fd"] = fd is { } f ? Math.Round(f, 5) : null, ["images_per_s"] = Math.Round(ips, 2),
+                ["noise_max"] = Math.Round(GEma.NoiseStrengths().Max(n => n.Strength), 5),
             }, digits: 5);
             progress?.Report(new GanProgress(State.ImagesShown / 1000.0, _o.Settings.Kimg, lossG, lossD, Ada.P, fd, ips));
             if (State.ImagesShown >= State.NextSampleImages || done)

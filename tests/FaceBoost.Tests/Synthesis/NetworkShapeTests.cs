@@ -59,10 +59,13 @@ public sealed class NetworkShapeTests
         using var scope = NewDisposeScope();
         torch.manual_seed(3);
         var g = new StyleGenerator(new GeneratorOptions(32, ZDim: 16, WDim: 16, MappingLayers: 2, ChannelBase: 256, ChannelMax: 16));
+        Assert.All(g.NoiseStrengths(), n => Assert.Equal(0f, n.Strength));
         using (no_grad())
         using (var half = 0.5.ToScalar())
             foreach (var (name, p) in g.named_parameters())
                 if (name.EndsWith("noise_strength", StringComparison.Ordinal)) p.fill_(half);
+        Assert.Contains(g.NoiseStrengths(), n => n.Layer == "synthesis.b32.conv1");
+        Assert.All(g.NoiseStrengths(), n => Assert.Equal(0.5f, n.Strength));
         using var frozen = new FaceBoost.Nets.FrozenStyleGenerator(g, NoiseMode.None);
         var ws = g.Mapping(randn(2, 16));
         Assert.True(frozen.Synthesize(ws).allclose(g.Synthesis(ws, NoiseMode.None)));

@@ -45,6 +45,16 @@ public sealed class StyleGenerator : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor z) => Forward(z);
 
+    /// <summary>|noise_strength| of every synthesis layer by its state-dict name (they start at 0 and are learned): how
+    /// much per-pixel noise each layer adds — large values stamp the const-noise pattern on every sample.</summary>
+    public IReadOnlyList<(string Layer, float Strength)> NoiseStrengths()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return named_parameters().Where(p => p.name.EndsWith("noise_strength", StringComparison.Ordinal))
+            .Select(p => (p.name[..^".noise_strength".Length], p.parameter.abs().item<float>())).ToList();
+    }
+
     /// <summary>The tracked mean w as 1×WDim (a copy, detached).</summary>
     public Tensor MeanW => mapping.WAverage.detach().clone().unsqueeze(0);
 
