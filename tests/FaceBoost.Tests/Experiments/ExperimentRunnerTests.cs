@@ -254,6 +254,7 @@ public sealed class ShippedConfigTests
     [InlineData("paper.json")]
     [InlineData("shared-sweep.json")]
     [InlineData("shared-64.json")]
+    [InlineData("shared-64-faces.json")]
     [InlineData("cpu-best.json")]
     public void ShippedConfigsLoadAndValidate(string name)
     {
