@@ -27,7 +27,11 @@ public sealed record EncoderSettings
 
     /// <summary>The noise mode <see cref="InversionNoise"/> names.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public Nets.StyleGan.NoiseMode InversionNoiseMode => InversionNoise == "none" ? Nets.StyleGan.NoiseMode.None : Nets.StyleGan.NoiseMode.Const;
+    public Nets.StyleGan.NoiseMode InversionNoiseMode => NoiseModeOf(InversionNoise);
+
+    /// <summary>"none" → no noise; null or "const" → the stored buffers (also for an encoder checkpoint's recorded value).</summary>
+    public static Nets.StyleGan.NoiseMode NoiseModeOf(string? inversionNoise) =>
+        inversionNoise == "none" ? Nets.StyleGan.NoiseMode.None : Nets.StyleGan.NoiseMode.Const;
 
     public void Validate()
     {

@@ -22,7 +22,7 @@ public static class FolderInversion
         using var ck = EncoderCheckpoint.Load(r.EncoderCheckpoint);
         var generatorPath = r.GeneratorCheckpoint ?? ck.Info.GeneratorCheckpoint
             ?? throw new ArgumentException($"{r.EncoderCheckpoint} records no generator; pass --generator");
-        using var g = GanCheckpoint.LoadFrozen(generatorPath, (new EncoderSettings { InversionNoise = ck.Info.InversionNoise }).InversionNoiseMode);
+        using var g = GanCheckpoint.LoadFrozen(generatorPath, EncoderSettings.NoiseModeOf(ck.Info.InversionNoise));
         using var encoder = ck.CreateEncoder();
         return Run(r, ck, encoder, g);
     }
