@@ -41,9 +41,14 @@ public sealed class EncoderTransfer : IBackboneInitializer
         if (irse.SqueezeExcite != (e.Mode == "ir_se")) problems.Add($"mode: encoder {e.Mode}, backbone {(irse.SqueezeExcite ? "ir_se" : "ir")}");
         if (irse.Options.BaseWidth != e.Width) problems.Add($"width: encoder {e.Width}, backbone {irse.Options.BaseWidth}");
         if (problems.Count > 0) throw new InvalidDataException($"{what}: the encoder does not fit this backbone:\n  " + string.Join("\n  ", problems));
-        StateDictCopy.Strict(backbone, ck.EncoderState, what, k => PspEncoder.TransferPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))
-                                                                 && irse.IsBodyParameter(k, stages));
+        StateDictCopy.Strict(backbone, ck.EncoderState, what, k => Copies(k, irse.NumLayers, stages));
     }
+
+    /// <summary>Whether a transfer of <paramref name="stages"/> stages takes key <paramref name="key"/>: input_layer.* and
+    /// body.* up to that stage. A body key that names no unit of this depth is taken too, so the strict copy reports it
+    /// as unexpected instead of skipping it.</summary>
+    public static bool Copies(string key, int numLayers, int stages) =>
+        PspEncoder.TransferPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)) && !(IrseBackbone.StageOfKey(key, numLayers) > stages);
 
     /// <summary>[-1, 1] 1×3×s×s → 3×S×S normalised like the recognition data.</summary>
     public static Tensor AverageImageFor(Tensor average, int size, (float Mean, float Std) normalization)

@@ -67,6 +67,13 @@ public sealed class TransferTests
         Assert.Equal(4, IrseBackbone.StageOfKey("body.7.res_layer.1.weight", 18));
         Assert.Null(IrseBackbone.StageOfKey("body.8.res_layer.1.weight", 18));
         Assert.Null(IrseBackbone.StageOfKey("output_layer.3.weight", 18));
+        // What a transfer takes: a unit past the depth is taken (so the strict copy names it), later stages and the head are not.
+        Assert.True(EncoderTransfer.Copies("body.8.res_layer.1.weight", 18, 4));
+        Assert.True(EncoderTransfer.Copies("body.8.res_layer.1.weight", 18, 2));
+        Assert.True(EncoderTransfer.Copies("body.3.res_layer.1.weight", 18, 2));
+        Assert.False(EncoderTransfer.Copies("body.4.res_layer.1.weight", 18, 2));
+        Assert.True(EncoderTransfer.Copies("input_layer.0.weight", 18, 0));
+        Assert.False(EncoderTransfer.Copies("styles.0.weight", 18, 4));
     }
 
     /// <summary>transferStages 2: the input layer and the units of stages 1–2 arrive from the encoder by name; stages 3–4
