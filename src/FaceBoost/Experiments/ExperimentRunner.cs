@@ -245,7 +245,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms" +
             (c.Recognition.TransferStages is { } ts and < 4 ? $"; encoder transfer: input layer + the first {ts} of 4 body stages (the rest start fresh)" : "") +
             (c.Recognition.BodyLrScale is { } bl and not 1 ? $"; pretrained body at lr × {bl.ToString(CultureInfo.InvariantCulture)}" : "") +
-            (c.Encoder.InversionNoise == "none" ? "; the encoder inverts the generator with its noise inputs off (inversionNoise none)" : ""),
+            (c.Encoder.InversionNoise == "none" ? "; the encoder inverts the generator with its noise inputs off (inversionNoise none)" : "") +
+            (c.Gan.NoiseInputs == false ? "; the generator has no per-pixel noise inputs (gan.noiseInputs false)" : ""),
             $"stages run this time: {run}, reused from cache: {cached} (work dir {WorkDir})",
         };
         if (c.PretrainDraws > 1)

@@ -3,6 +3,8 @@ using FaceBoost.Synthesis;
 using TorchSharp;
 using static TorchSharp.torch;
 using FaceBoost.Training;
+using FaceBoost.Cli.Verbs;
+using FaceBoost.Nets.StyleGan;
 
 namespace FaceBoost.Tests.Synthesis;
 
@@ -45,6 +47,39 @@ public sealed class GanTrainerTests
         Assert.True(h.HasTraining);
         Assert.Equal(3, h.State!.Step);
         Assert.Equal(12, h.State.ImagesShown);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void GeneratorWithoutNoiseInputsLearnsNoNoiseAndKeepsItsOptionsInTheCheckpoint()
+    {
+        TorchRuntime.Initialize();
+        var dir = GanTestNets.TempDir();
+        using var data = RandomFaces(8, dir);
+        var tiny = GanTestNets.TinyTraining(Path.Combine(dir, "run"));
+        var o = tiny with { Settings = tiny.Settings with { NoiseInputs = false } };
+        Assert.False(TrainGanVerb.OptionsOf("--data", "f", "--run-dir", "r", "--no-noise-inputs").Settings.NoiseInputs);
+        Assert.Null(TrainGanVerb.OptionsOf("--data", "f", "--run-dir", "r").Settings.NoiseInputs);
+        using var t = new GanTrainer(o, data);
+        for (var i = 0; i < 3; i++) t.Step();
+        Assert.All(t.G.NoiseStrengths(), n => Assert.Equal(0f, n.Strength)); // no gradient ever reached them
+        t.SaveCheckpoint();
+        using var g = GanCheckpoint.LoadGenerator(t.CheckpointPath);
+        Assert.False(g.Options.NoiseInputs);
+        using (var scope = NewDisposeScope())
+        {
+            // Even with a noise strength set, no mode adds noise.
+            using (no_grad())
+            using (var half = 0.5.ToScalar())
+                foreach (var (name, p) in g.named_parameters())
+                    if (name.EndsWith("noise_strength", StringComparison.Ordinal)) p.fill_(half);
+            var ws = g.Mapping(randn(2, 8));
+            Assert.True(g.Synthesis(ws, NoiseMode.Random).equal(g.Synthesis(ws, NoiseMode.None)).all().item<bool>());
+        }
+        // A header written before the option existed reads as a generator with noise inputs.
+        var old = System.Text.Json.JsonSerializer.Deserialize<GeneratorOptions>(
+            """{"resolution":8,"zDim":8,"wDim":8,"mappingLayers":2,"channelBase":64,"channelMax":8}""", FaceBoost.Experiments.JsonConfig.Options)!;
+        Assert.True(old.NoiseInputs);
         Directory.Delete(dir, true);
     }
 

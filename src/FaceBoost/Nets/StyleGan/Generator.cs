@@ -88,7 +88,9 @@ public sealed class StyleGenerator : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>Shape of a StyleGAN2 generator. Channel width at resolution r is min(ChannelBase / r, ChannelMax),
-/// as in stylegan2-ada-pytorch; small values (e.g. 2048 / 128) give a CPU-sized network.</summary>
+/// as in stylegan2-ada-pytorch; small values (e.g. 2048 / 128) give a CPU-sized network. <see cref="NoiseInputs"/>
+/// false is stylegan2-ada's use_noise=False: the synthesis layers add no per-pixel noise in any <see cref="NoiseMode"/>
+/// (their noise_strength and noise_const stay in the state dict, at 0 and unused, so the keys match either way).</summary>
 public sealed record GeneratorOptions(
     int Resolution,
     int ZDim = 512,
@@ -97,7 +99,8 @@ public sealed record GeneratorOptions(
     int ChannelBase = 16384,
     int ChannelMax = 512,
     float MappingLrMultiplier = 0.01f,
-    float WAverageBeta = 0.995f)
+    float WAverageBeta = 0.995f,
+    bool NoiseInputs = true)
 {
     /// <summary>One w per modulated conv plus the final toRGB: 2·log2(R) − 2 (12 at 128, 14 at 256).</summary>
     public int NumWs => 2 * Log2Resolution - 2;
@@ -141,6 +144,7 @@ public sealed class SynthesisNetwork : nn.Module<Tensor, Tensor>
     {
         if (ws.dim() != 3 || ws.shape[1] != _o.NumWs || ws.shape[2] != _o.WDim)
             throw new ArgumentException($"synthesis expects ws of shape N×{_o.NumWs}×{_o.WDim}, got {string.Join('×', ws.shape)}");
+        if (!_o.NoiseInputs) noise = NoiseMode.None;
         using var scope = NewDisposeScope();
         Tensor? x = null, img = null;
         var wIdx = 0;
