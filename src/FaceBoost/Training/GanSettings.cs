@@ -36,7 +36,7 @@ public sealed record GanSettings
     public bool? NoiseInputs { get; init; }
 
     /// <summary>The generator these settings describe (a method, so it is not part of the serialised settings).</summary>
-    public GeneratorOptions Generator() => new(Resolution, ZDim, WDim, MappingLayers, ChannelBase, ChannelMax, NoiseInputs: NoiseInputs ?? true);
+    public GeneratorOptions Generator() => new(Resolution, ZDim, WDim, MappingLayers, ChannelBase, ChannelMax, NoiseInputs: NoiseInputs);
 
     public void Validate()
     {

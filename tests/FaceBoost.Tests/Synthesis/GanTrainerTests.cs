@@ -65,7 +65,7 @@ public sealed class GanTrainerTests
         Assert.All(t.G.NoiseStrengths(), n => Assert.Equal(0f, n.Strength)); // no gradient ever reached them
         t.SaveCheckpoint();
         using var g = GanCheckpoint.LoadGenerator(t.CheckpointPath);
-        Assert.False(g.Options.NoiseInputs);
+        Assert.False(g.Options.HasNoiseInputs);
         using (var scope = NewDisposeScope())
         {
             // Even with a noise strength set, no mode adds noise.
@@ -76,10 +76,14 @@ public sealed class GanTrainerTests
             var ws = g.Mapping(randn(2, 8));
             Assert.True(g.Synthesis(ws, NoiseMode.Random).equal(g.Synthesis(ws, NoiseMode.None)).all().item<bool>());
         }
-        // A header written before the option existed reads as a generator with noise inputs.
-        var old = System.Text.Json.JsonSerializer.Deserialize<GeneratorOptions>(
-            """{"resolution":8,"zDim":8,"wDim":8,"mappingLayers":2,"channelBase":64,"channelMax":8}""", FaceBoost.Experiments.JsonConfig.Options)!;
-        Assert.True(old.NoiseInputs);
+        // Headers and stage keys of generators with noise inputs are as they were before the option existed.
+        var json = System.Text.Json.JsonSerializer.Serialize(new GanSettings().Generator(), CheckpointFile.Json);
+        Assert.DoesNotContain("noise", json, StringComparison.OrdinalIgnoreCase);
+        var old = System.Text.Json.JsonSerializer.Deserialize<GeneratorOptions>(json, CheckpointFile.Json)!;
+        Assert.True(old.HasNoiseInputs);
+        Assert.Equal(new GanSettings().Generator(), old);
+        Assert.Equal(o.Generator, System.Text.Json.JsonSerializer.Deserialize<GeneratorOptions>(System.Text.Json.JsonSerializer.Serialize(o.Generator, CheckpointFile.Json), CheckpointFile.Json));
+        Assert.Equal(new GanSettings().Generator(), new GanSettings { NoiseInputs = true }.Generator()); // true is the default, not another generator
         Directory.Delete(dir, true);
     }
 

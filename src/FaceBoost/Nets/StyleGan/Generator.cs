@@ -100,8 +100,18 @@ public sealed record GeneratorOptions(
     int ChannelMax = 512,
     float MappingLrMultiplier = 0.01f,
     float WAverageBeta = 0.995f,
-    bool NoiseInputs = true)
+    bool? NoiseInputs = null)
 {
+    /// <summary>false: no noise inputs. Stored as null when on (true is normalised to null), so headers and stage keys of
+    /// generators with noise inputs stay as they were before the option existed, and equal options compare equal.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? NoiseInputs { get => _noiseInputs; init => _noiseInputs = value == false ? false : null; }
+    private readonly bool? _noiseInputs = NoiseInputs == false ? false : null;
+
+    /// <summary>Whether the synthesis layers add per-pixel noise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasNoiseInputs => NoiseInputs != false;
+
     /// <summary>One w per modulated conv plus the final toRGB: 2·log2(R) − 2 (12 at 128, 14 at 256).</summary>
     public int NumWs => 2 * Log2Resolution - 2;
 
@@ -144,7 +154,7 @@ public sealed class SynthesisNetwork : nn.Module<Tensor, Tensor>
     {
         if (ws.dim() != 3 || ws.shape[1] != _o.NumWs || ws.shape[2] != _o.WDim)
             throw new ArgumentException($"synthesis expects ws of shape N×{_o.NumWs}×{_o.WDim}, got {string.Join('×', ws.shape)}");
-        if (!_o.NoiseInputs) noise = NoiseMode.None;
+        if (!_o.HasNoiseInputs) noise = NoiseMode.None;
         using var scope = NewDisposeScope();
         Tensor? x = null, img = null;
         var wIdx = 0;
