@@ -31,9 +31,11 @@ public sealed record GanSettings
     public double AdaTarget { get; init; } = 0.6;
     /// <summary>false: the generator has no per-pixel noise inputs (stylegan2-ada's use_noise=False), so no layer can
     /// learn a noise strength that stamps the const pattern on every inversion (method.md §17–18). null = on, as
-    /// StyleGAN2; left out of the JSON when null so existing stage keys stay as they were.</summary>
+    /// StyleGAN2 (an explicit true is stored as null, like <see cref="GeneratorOptions.NoiseInputs"/>); left out of the
+    /// JSON when null so existing stage keys stay as they were and "true" in a config names the same GAN stage.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public bool? NoiseInputs { get; init; }
+    public bool? NoiseInputs { get => _noiseInputs; init => _noiseInputs = value == false ? false : null; }
+    private readonly bool? _noiseInputs;
 
     /// <summary>The generator these settings describe (a method, so it is not part of the serialised settings).</summary>
     public GeneratorOptions Generator() => new(Resolution, ZDim, WDim, MappingLayers, ChannelBase, ChannelMax, NoiseInputs: NoiseInputs);

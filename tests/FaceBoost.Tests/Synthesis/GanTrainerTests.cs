@@ -84,6 +84,7 @@ public sealed class GanTrainerTests
         Assert.Equal(new GanSettings().Generator(), old);
         Assert.Equal(o.Generator, System.Text.Json.JsonSerializer.Deserialize<GeneratorOptions>(System.Text.Json.JsonSerializer.Serialize(o.Generator, CheckpointFile.Json), CheckpointFile.Json));
         Assert.Equal(new GanSettings().Generator(), new GanSettings { NoiseInputs = true }.Generator()); // true is the default, not another generator
+        Assert.Equal(new GanSettings(), new GanSettings { NoiseInputs = true }); // nor another GAN stage
         Directory.Delete(dir, true);
     }
 
