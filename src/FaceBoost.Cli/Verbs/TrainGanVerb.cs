@@ -41,6 +41,7 @@ public sealed class TrainGanVerb : IVerb
         public readonly Option<double> AdaKimg = new Option<double>("--ada-kimg") { Description = "kimg for p to go 0→1 (paper 500)", DefaultValueFactory = _ => D.AdaKimg }.Positive(1e6);
         public readonly Option<bool> NoAug = new("--no-augment") { Description = "Disable ADA" };
         public readonly Option<bool> NoNoise = new("--no-noise-inputs") { Description = "A generator without per-pixel noise inputs (stylegan2-ada use_noise=False)" };
+        public readonly Option<double?> NoiseMax = new Option<double?>("--noise-strength-max") { Description = "Bound every layer's learned noise strength to [-max, max] (default: unbounded)" }.Range(0.0, 1e3);
         public readonly Option<int> Mapping = new Option<int>("--mapping-layers") { DefaultValueFactory = _ => S.MappingLayers }.Range(1, 32);
         public readonly Option<int> ZDim = new Option<int>("--z-dim") { DefaultValueFactory = _ => S.ZDim }.Range(1, 4096);
         public readonly Option<int> WDim = new Option<int>("--w-dim") { DefaultValueFactory = _ => S.WDim }.Range(1, 4096);
@@ -58,7 +59,7 @@ public sealed class TrainGanVerb : IVerb
 
         public Command AddTo(Command cmd)
         {
-            foreach (var o in new Option[] { Data, Res, Batch, Kimg, LrG, LrD, Gamma, Pl, AdaTarget, AdaKimg, NoAug, NoNoise, Mapping, ZDim, WDim, CBase, CMax, Snap, SampleEvery, FdModel, FdImages, RunDir, Resume, Threads, Workers, Seed })
+            foreach (var o in new Option[] { Data, Res, Batch, Kimg, LrG, LrD, Gamma, Pl, AdaTarget, AdaKimg, NoAug, NoNoise, NoiseMax, Mapping, ZDim, WDim, CBase, CMax, Snap, SampleEvery, FdModel, FdImages, RunDir, Resume, Threads, Workers, Seed })
                 cmd.Options.Add(o);
             return cmd;
         }
@@ -71,7 +72,7 @@ public sealed class TrainGanVerb : IVerb
                 Resolution = pr.GetValue(Res), Kimg = pr.GetValue(Kimg), BatchSize = pr.GetValue(Batch),
                 ZDim = pr.GetValue(ZDim), WDim = pr.GetValue(WDim), MappingLayers = pr.GetValue(Mapping), ChannelBase = pr.GetValue(CBase), ChannelMax = pr.GetValue(CMax),
                 LrG = pr.GetValue(LrG), LrD = pr.GetValue(LrD), R1Gamma = pr.GetValue(Gamma), PlWeight = pr.GetValue(Pl), AdaTarget = pr.GetValue(AdaTarget),
-                NoiseInputs = pr.GetValue(NoNoise) ? false : null,
+                NoiseInputs = pr.GetValue(NoNoise) ? false : null, NoiseStrengthMax = pr.GetValue(NoiseMax),
             },
             Augment = !pr.GetValue(NoAug), AdaKimg = pr.GetValue(AdaKimg), SnapshotKimg = pr.GetValue(Snap), SampleKimg = pr.GetValue(SampleEvery),
             FdImages = pr.GetValue(FdImages), Seed = pr.GetValue(Seed),

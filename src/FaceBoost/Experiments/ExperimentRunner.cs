@@ -246,7 +246,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             (c.Recognition.TransferStages is { } ts and < 4 ? $"; encoder transfer: input layer + the first {ts} of 4 body stages (the rest start fresh)" : "") +
             (c.Recognition.BodyLrScale is { } bl and not 1 ? $"; pretrained body at lr × {bl.ToString(CultureInfo.InvariantCulture)}" : "") +
             (c.Encoder.InversionNoise == "none" ? "; the encoder inverts the generator with its noise inputs off (inversionNoise none)" : "") +
-            (c.Gan.NoiseInputs == false ? "; the generator has no per-pixel noise inputs (gan.noiseInputs false)" : ""),
+            (c.Gan.NoiseInputs == false ? "; the generator has no per-pixel noise inputs (gan.noiseInputs false)" : "") +
+            (c.Gan.NoiseStrengthMax is { } nm ? $"; the generator's noise strengths are bounded to ±{nm.ToString(CultureInfo.InvariantCulture)} (gan.noiseStrengthMax)" : ""),
             $"stages run this time: {run}, reused from cache: {cached} (work dir {WorkDir})",
         };
         if (c.PretrainDraws > 1)

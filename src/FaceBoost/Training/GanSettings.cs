@@ -36,6 +36,12 @@ public sealed record GanSettings
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public bool? NoiseInputs { get => _noiseInputs; init => _noiseInputs = value == false ? false : null; }
     private readonly bool? _noiseInputs;
+    /// <summary>Keeps the noise inputs but bounds what they can do: after every generator step each layer's learned
+    /// noise strength is projected into [−max, max]. A remedy of ours, not stylegan2-ada's (§17's speckle came from one
+    /// layer whose strength reached 0.06 while every other stayed ≤ 0.006). null = unbounded, as StyleGAN2; left out of
+    /// the JSON when null so existing GAN stage keys stay as they were.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? NoiseStrengthMax { get; init; }
 
     /// <summary>The generator these settings describe (a method, so it is not part of the serialised settings).</summary>
     public GeneratorOptions Generator() => new(Resolution, ZDim, WDim, MappingLayers, ChannelBase, ChannelMax, NoiseInputs: NoiseInputs);
@@ -48,5 +54,9 @@ public sealed record GanSettings
         if (!(LrG > 0) || !(LrD > 0) || double.IsInfinity(LrG) || double.IsInfinity(LrD)) throw new ArgumentException("learning rates must be positive");
         if (R1Gamma < 0 || PlWeight < 0) throw new ArgumentException("r1 gamma and pl weight must be ≥ 0");
         if (AdaTarget is <= 0 or >= 1) throw new ArgumentException($"ada target {AdaTarget} must be in (0, 1)");
+        if (NoiseStrengthMax is { } cap && (!(cap >= 0) || double.IsInfinity(cap)))
+            throw new ArgumentException($"noise strength max {cap} must be a finite number ≥ 0 (leave it out for no bound)");
+        if (NoiseStrengthMax is not null && NoiseInputs == false)
+            throw new ArgumentException("noise strength max bounds the noise inputs, but noiseInputs is false: set one or the other");
     }
 }

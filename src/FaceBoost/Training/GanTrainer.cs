@@ -250,6 +250,8 @@ public sealed class GanTrainer : IDisposable
             });
         }
 
+        // The bound applies after both generator phases, before the EMA copies G (so G_ema stays within it too).
+        if (_o.Settings.NoiseStrengthMax is { } noiseMax) G.ClampNoiseStrengths(noiseMax);
         UpdateEma();
         if (_o.Augment)
         {

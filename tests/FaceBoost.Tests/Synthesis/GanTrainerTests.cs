@@ -89,6 +89,33 @@ public sealed class GanTrainerTests
     }
 
     [Fact]
+    public void NoiseStrengthMaxBoundsEveryLayersNoiseInGAndItsEma()
+    {
+        TorchRuntime.Initialize();
+        var dir = GanTestNets.TempDir();
+        using var data = RandomFaces(8, dir);
+        var tiny = GanTestNets.TinyTraining(Path.Combine(dir, "run"));
+        const double cap = 0.001;
+        var o = tiny with { Settings = tiny.Settings with { NoiseStrengthMax = cap } };
+        Assert.Equal(0.01, TrainGanVerb.OptionsOf("--data", "f", "--run-dir", "r", "--noise-strength-max", "0.01").Settings.NoiseStrengthMax);
+        Assert.Null(TrainGanVerb.OptionsOf("--data", "f", "--run-dir", "r").Settings.NoiseStrengthMax);
+        using var t = new GanTrainer(o, data);
+        using (no_grad())
+        using (var big = 0.5.ToScalar())
+            foreach (var (name, p) in t.G.named_parameters())
+                if (name.EndsWith("noise_strength", StringComparison.Ordinal)) p.fill_(big); // as if a layer had learned loud noise
+        for (var i = 0; i < 3; i++) t.Step();
+        Assert.All(t.G.NoiseStrengths(), n => Assert.InRange(n.Strength, 0f, (float)cap));
+        Assert.All(t.GEma.NoiseStrengths(), n => Assert.InRange(n.Strength, 0f, (float)cap));
+        Assert.Contains(t.G.NoiseStrengths(), n => n.Strength > 0); // bounded, not switched off
+        // Unbounded (null) is the default and is left out of the settings' JSON, so existing GAN stage keys stay.
+        Assert.DoesNotContain("noiseStrengthMax", System.Text.Json.JsonSerializer.Serialize(new GanSettings(), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+        Assert.Contains("must be a finite number", Assert.Throws<ArgumentException>(() => (new GanSettings { NoiseStrengthMax = -1 }).Validate()).Message);
+        Assert.Contains("noiseInputs is false", Assert.Throws<ArgumentException>(() => (new GanSettings { NoiseStrengthMax = 0.01, NoiseInputs = false }).Validate()).Message);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void ResumeContinuesCounterAdaEmaAndOptimizerState()
     {
         TorchRuntime.Initialize();

@@ -55,6 +55,19 @@ public sealed class StyleGenerator : nn.Module<Tensor, Tensor>
             .Select(p => (p.name[..^".noise_strength".Length], p.parameter.abs().item<float>())).ToList();
     }
 
+    /// <summary>Projects every layer's noise strength into [−max, max] in place (no gradient): the trainer's bound on
+    /// how much per-pixel noise a layer may add (<c>GanSettings.NoiseStrengthMax</c>).</summary>
+    public void ClampNoiseStrengths(double max)
+    {
+        if (!(max >= 0) || double.IsInfinity(max)) throw new ArgumentOutOfRangeException(nameof(max), max, "must be a finite number ≥ 0");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var hi = max.ToScalar();
+        using var lo = (-max).ToScalar();
+        foreach (var (name, p) in named_parameters())
+            if (name.EndsWith("noise_strength", StringComparison.Ordinal)) p.clamp_(lo, hi);
+    }
+
     /// <summary>The tracked mean w as 1×WDim (a copy, detached).</summary>
     public Tensor MeanW => mapping.WAverage.detach().clone().unsqueeze(0);
 
