@@ -29,8 +29,8 @@ public sealed class LpipsAlex : Module<Tensor, Tensor, Tensor>
         slice5 = nn.Sequential(("10", nn.Conv2d(256, 256, 3, padding: 1)), ("11", nn.ReLU()));
         lin0 = new LpipsLinear(Channels[0]); lin1 = new LpipsLinear(Channels[1]); lin2 = new LpipsLinear(Channels[2]);
         lin3 = new LpipsLinear(Channels[3]); lin4 = new LpipsLinear(Channels[4]);
-        shift = tensor(new float[] { -.030f, -.088f, -.188f }).reshape(1, 3, 1, 1);
-        scale = tensor(new float[] { .458f, .448f, .450f }).reshape(1, 3, 1, 1);
+        using (var s = tensor(new float[] { -.030f, -.088f, -.188f })) shift = s.reshape(1, 3, 1, 1).clone(); // held while read;
+        using (var s = tensor(new float[] { .458f, .448f, .450f })) scale = s.reshape(1, 3, 1, 1).clone();    // a clone owns its storage
         RegisterComponents();
         // The `net` prefix of the lpips package: a wrapper level we name explicitly when loading.
     }
@@ -98,7 +98,8 @@ public sealed class LpipsAlex : Module<Tensor, Tensor, Tensor>
                     if (!wanted.TryGetValue(key, out var target) || e.Value is not Tensor source) continue;
                     if (!source.shape.SequenceEqual(target.shape))
                         throw new InvalidDataException($"LPIPS weights {path}: {key} has shape [{string.Join(",", source.shape)}], expected [{string.Join(",", target.shape)}]");
-                    target.copy_(source.to(target.dtype));
+                    using var converted = source.to(target.dtype); // held while copy_ reads it
+                    target.copy_(converted);
                     found.Add(key);
                 }
             }

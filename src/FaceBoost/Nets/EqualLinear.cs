@@ -17,7 +17,7 @@ public sealed class EqualLinear : Module<Tensor, Tensor>
     {
         _scale = (lrMul / Math.Sqrt(inDim)).ToScalar();
         _lrMul = lrMul.ToScalar();
-        weight = new Parameter(randn(outDim, inDim).div(_lrMul));
+        using (var init = randn(outDim, inDim)) weight = new Parameter(init.div(_lrMul)); // init held while div reads it
         bias = new Parameter(zeros(outDim));
         RegisterComponents();
     }

@@ -25,7 +25,7 @@ public sealed class FrozenStyleGenerator : ILatentGenerator, IDisposable
         Noise = noise;
         generator.eval();
         foreach (var p in generator.parameters()) p.requires_grad = false;
-        _meanW = generator.MeanW.reshape(-1).DetachFromDisposeScope();
+        using (var meanW = generator.MeanW) _meanW = meanW.reshape(-1).DetachFromDisposeScope(); // held until reshape read it
     }
 
     public Tensor Synthesize(Tensor ws)

@@ -30,7 +30,7 @@ public sealed class LearnedDecoder : nn.Module<Tensor, Tensor>, ILatentGenerator
         synthesis = new SynthesisNetwork(options);
         register_module("synthesis", synthesis);
         _origin = zeros(options.WDim).DetachFromDisposeScope();
-        _average = averageImage.detach().clone().DetachFromDisposeScope();
+        using (var detached = averageImage.detach()) _average = detached.clone().DetachFromDisposeScope(); // held while clone reads it
     }
 
     /// <summary>The given average image at <paramref name="size"/>, 1×3×size×size.</summary>

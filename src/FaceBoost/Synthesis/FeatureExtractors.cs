@@ -21,7 +21,8 @@ public static class FeatureExtractors
         Tensor W(int o, int i)
         {
             using var gain = Math.Sqrt(2.0 / (i * 9)).ToScalar();
-            return randn(new long[] { o, i, 3, 3 }, generator: gen).mul(gain).DetachFromDisposeScope();
+            using var init = randn(new long[] { o, i, 3, 3 }, generator: gen); // held while mul reads it
+            return init.mul(gain).DetachFromDisposeScope();
         }
         var w1 = W(32, 3); var w2 = W(64, 32); var w3 = W(64, 64);
         return images =>

@@ -24,7 +24,8 @@ public sealed class FrechetEvaluator : IGeneratorMetric
         _numFakes = numFakes > 0 ? numFakes : (int)realImages.shape[0];
         _batch = batch;
         _seed = seed;
-        _real = FrechetDistance.Fit(Embed(realImages));
+        using var real = Embed(realImages); // held: Fit's last use of its argument is a native call
+        _real = FrechetDistance.Fit(real);
     }
 
     public int RealCount => _real.Count;

@@ -21,7 +21,9 @@ public sealed class InMemoryBatchSource : ITrainBatchSource, IDisposable
             throw new ArgumentException($"images must be N×C×H×W with N = {labels.Length} labels, got [{string.Join("×", images.shape)}]");
         if (labels.Any(l => l < 0 || l >= numClasses)) throw new ArgumentException($"labels must lie in [0, {numClasses})");
         if (batchSize < 1 || batchSize > labels.Length) throw new ArgumentException($"batch size {batchSize} must be in [1, {labels.Length}]");
-        _images = images.detach().clone();
+        // Each temporary is held by a local until the next call has used it: a chained `detach().clone()` outside a
+        // scope lets the GC finalize the detach() wrapper while clone() reads it (docs/torchsharp-hazards.md §1b).
+        using (var detached = images.detach()) _images = detached.clone();
         _labels = labels;
         _batchSize = batchSize;
         _seed = seed;

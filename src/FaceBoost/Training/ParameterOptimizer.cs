@@ -94,6 +94,7 @@ public abstract class ParameterOptimizer : IDisposable
         var known = Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var loaded = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         long steps = 0;
+        using var scope = NewDisposeScope(); // holds reshape/detach/to temporaries while the next call reads them
         foreach (var (key, t) in state)
         {
             if (key == "steps")

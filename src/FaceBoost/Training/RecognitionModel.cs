@@ -19,7 +19,8 @@ public sealed class RecognitionModel : IDisposable
                 throw new ArgumentException($"average image must be 3×{backbone.InputSize}×{backbone.InputSize}, got [{string.Join("×", averageImage.shape)}]");
         }
         Backbone = backbone;
-        AverageImage = backbone.InputChannels == 6 ? averageImage!.detach().clone() : null;
+        if (backbone.InputChannels == 6)
+            using (var detached = averageImage!.detach()) AverageImage = detached.clone(); // held: see InMemoryBatchSource
         Normalization = normalization;
     }
 

@@ -69,7 +69,14 @@ public sealed class StyleGenerator : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The tracked mean w as 1×WDim (a copy, detached).</summary>
-    public Tensor MeanW => mapping.WAverage.detach().clone().unsqueeze(0);
+    public Tensor MeanW
+    {
+        get
+        {
+            using var scope = NewDisposeScope(); // holds the chain's temporaries until unsqueeze has read them
+            return mapping.WAverage.detach().clone().unsqueeze(0).MoveToOuterDisposeScope();
+        }
+    }
 
     /// <summary>MeanW repeated to 1×NumWs×WDim (the W+ origin an encoder adds its offsets to).</summary>
     public Tensor MeanWs()

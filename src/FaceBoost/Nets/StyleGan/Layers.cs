@@ -61,7 +61,7 @@ public sealed class FullyConnectedLayer : nn.Module<Tensor, Tensor>
     {
         using var lrMul = lrMultiplier.ToScalar();
         using var biasValue = biasInit.ToScalar();
-        weight = new Parameter(randn(outFeatures, inFeatures).div(lrMul));
+        using (var init = randn(outFeatures, inFeatures)) weight = new Parameter(init.div(lrMul)); // init held while div reads it
         register_parameter("weight", weight);
         if (useBias)
         {
