@@ -68,6 +68,7 @@ public static class TensorImages
         ArgumentNullException.ThrowIfNull(t);
         using var scope = torch.NewDisposeScope();
         var x = t.detach();
+        GC.KeepAlive(t); // a caller's temporary stays reachable until detach() has read it
         if (x.dim() == 3) x = x.unsqueeze(0);
         if (x.dim() != 4 || (x.shape[1] != 3 && x.shape[1] != 1))
             throw new ArgumentException($"expected a C×H×W or N×C×H×W tensor with C = 1 or 3, got shape [{string.Join(", ", t.shape)}]", nameof(t));

@@ -34,6 +34,7 @@ public static class GeneratorInversion
         if (generator.NumWs != encoder.Options.NumWs || generator.WDim != encoder.Options.WDim)
             throw new ArgumentException($"encoder predicts {encoder.Options.NumWs}×{encoder.Options.WDim} codes but the generator takes {generator.NumWs}×{generator.WDim}");
         var n = images.shape[0];
+        using var scope = NewDisposeScope(); // holds the chained temporaries for callers without a scope
         var previous = averageImage.to(images.device).expand(n, -1, -1, -1);
         var ws = generator.MeanW.to(images.device).reshape(1, 1, -1).expand(n, generator.NumWs, generator.WDim);
         Tensor reconstruction = previous;
@@ -44,6 +45,6 @@ public static class GeneratorInversion
             // ReStyle feeds the reconstruction back without gradient through earlier passes.
             previous = reconstruction.detach();
         }
-        return (ws, reconstruction);
+        return (ws.MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope());
     }
 }

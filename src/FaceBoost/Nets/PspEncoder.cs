@@ -45,10 +45,11 @@ public sealed class PspEncoder : Module<Tensor, Tensor>
         var s = Options.InputSize;
         if (x.dim() != 4 || x.shape[1] != PspEncoderOptions.InputChannels || x.shape[2] != s || x.shape[3] != s)
             throw new ArgumentException($"encoder expects N×6×{s}×{s} (image ⊕ average image), got [{string.Join(",", x.shape)}]");
+        using var scope = NewDisposeScope(); // holds the chained temporaries for callers without a scope
         var f = body.forward(input_layer.forward(x));
         if (linear is not null)
-            return linear.forward(output_pool!.forward(f).flatten(1)).reshape(-1, Options.NumWs, Options.WDim);
-        return stack(styles!.Select(st => st.forward(f)).ToArray(), 1);
+            return linear.forward(output_pool!.forward(f).flatten(1)).reshape(-1, Options.NumWs, Options.WDim).MoveToOuterDisposeScope();
+        return stack(styles!.Select(st => st.forward(f)).ToArray(), 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>The state-dict prefixes that transfer into a recognition backbone.</summary>

@@ -33,6 +33,7 @@ public static class Scalars
     public static double ToDouble(Tensor t)
     {
         using var s = t.ToScalar();
+        GC.KeepAlive(t); // a caller's temporary (`ToDouble(x.mean())`) stays reachable until the native read is done
         return s.ToDouble();
     }
 
@@ -40,6 +41,7 @@ public static class Scalars
     public static float ToSingle(Tensor t)
     {
         using var s = t.ToScalar();
+        GC.KeepAlive(t); // a caller's temporary (`ToDouble(x.mean())`) stays reachable until the native read is done
         return s.ToSingle();
     }
 
@@ -47,6 +49,7 @@ public static class Scalars
     public static long ToInt64(Tensor t)
     {
         using var s = t.ToScalar();
+        GC.KeepAlive(t); // a caller's temporary (`ToDouble(x.mean())`) stays reachable until the native read is done
         return s.ToInt64();
     }
 }

@@ -26,6 +26,7 @@ public sealed class FrechetEvaluator : IGeneratorMetric
         _seed = seed;
         using var real = Embed(realImages); // held: Fit's last use of its argument is a native call
         _real = FrechetDistance.Fit(real);
+        GC.KeepAlive(realImages); // callers pass views (`faces.Head(n)`) that Embed's last native reads still use
     }
 
     public int RealCount => _real.Count;
