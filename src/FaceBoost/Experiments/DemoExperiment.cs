@@ -62,12 +62,15 @@ public static class DemoExperiment
         var configPath = EnsureConfig(outDir, log);
         var config = JsonConfig.Load<ExperimentConfig>(configPath);
         var d = config.Demo ?? new DemoDataConfig();
+        d.Validate();
+        var nuisance = new NuisanceOptions { Strength = d.Nuisance };
         var dataDir = Path.Combine(outDir, "data");
 
         var labeled = Path.Combine(dataDir, "labeled");
         var labeledOpts = new ProceduralDatasetOptions
         {
             Identities = d.LabeledIdentities, ImagesPerIdentity = d.ImagesPerIdentity, Size = d.ImageSize, Seed = d.Seed,
+            Nuisance = nuisance,
         };
         Render(labeled, labeledOpts, p => ProceduralDataset.Generate(labeled, labeledOpts, p),
             labeledOpts.Identities * labeledOpts.ImagesPerIdentity, "render:labeled", progress, log);
@@ -83,7 +86,7 @@ public static class DemoExperiment
             var o = new UnlabeledPoolOptions
             {
                 Count = d.PoolImages, ImagesPerIdentity = 2, Size = d.ImageSize, Seed = d.Seed, GroupMix = mix,
-                IdentityOffset = ProceduralDataset.PoolOffset(k),
+                IdentityOffset = ProceduralDataset.PoolOffset(k), Nuisance = nuisance,
             };
             Render(dir, o, p => ProceduralDataset.GenerateUnlabeled(dir, o, p), o.Count, $"render:{name}", progress, log);
         }

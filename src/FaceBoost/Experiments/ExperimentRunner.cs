@@ -250,6 +250,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             (c.Gan.NoiseStrengthMax is { } nm ? $"; the generator's noise strengths are bounded to ±{nm.ToString(CultureInfo.InvariantCulture)} (gan.noiseStrengthMax)" : ""),
             $"stages run this time: {run}, reused from cache: {cached} (work dir {WorkDir})",
         };
+        if (c.Demo is { } demo)
+            notes.Insert(0, $"world: procedural faces rendered by `faceboost demo` (docs/procedural-faces.md): {demo.LabeledIdentities} labeled " +
+                            $"identities × {demo.ImagesPerIdentity} images in groups A–D, two unlabeled pools of {demo.PoolImages} faces of other " +
+                            $"people (groups A+B, C+D), {demo.ImageSize} px, nuisance strength {demo.Nuisance.ToString(CultureInfo.InvariantCulture)}, " +
+                            $"seed {demo.Seed}; the renderer draws identities from their own seeded parameters and never sees a label or a result");
         if (c.PretrainDraws > 1)
             notes.Add($"pretraining draws: {c.PretrainDraws} independent GAN/encoder runs per setting (seeds {string.Join(", ", draws.Select(c.PretrainSeed))}); " +
                       (c.CrossDraws

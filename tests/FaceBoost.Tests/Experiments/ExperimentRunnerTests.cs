@@ -307,4 +307,42 @@ public sealed class ShippedConfigTests
             if (Directory.Exists(dir)) Directory.Delete(dir, true);
         }
     }
+
+    /// <summary>demo.nuisance reaches every render, labeled and unlabeled (the same identity and image index renders
+    /// differently at another strength, and the same at the same one); out of range is refused before anything is
+    /// rendered.</summary>
+    [Fact]
+    public void DemoNuisanceReachesTheRendersAndIsValidated()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "fb-demonuis-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            (byte[] Labeled, byte[] Pool) Render(float nuisance, string sub)
+            {
+                var outDir = Path.Combine(dir, sub);
+                Directory.CreateDirectory(outDir);
+                File.WriteAllText(Path.Combine(outDir, "demo.json"), $$"""
+                    { "name": "tiny", "demo": { "labeledIdentities": 2, "imagesPerIdentity": 2, "poolImages": 2, "imageSize": 32,
+                      "nuisance": {{nuisance.ToString(System.Globalization.CultureInfo.InvariantCulture)}} } }
+                    """);
+                DemoExperiment.Prepare(outDir);
+                var identity = Directory.GetDirectories(Path.Combine(outDir, "data", "labeled")).Order(StringComparer.Ordinal).First();
+                var pool = Directory.GetFiles(Path.Combine(outDir, "data", "pool-AB"), "*.png").Order(StringComparer.Ordinal).First();
+                return (File.ReadAllBytes(Path.Combine(identity, "001.png")), File.ReadAllBytes(pool));
+            }
+            var still = Render(0f, "n0");
+            var still2 = Render(0f, "n0b");
+            var varied = Render(1.5f, "n15");
+            Assert.Equal(still.Labeled, still2.Labeled);
+            Assert.NotEqual(still.Labeled, varied.Labeled);
+            Assert.NotEqual(still.Pool, varied.Pool);
+            var ex = Assert.Throws<ArgumentException>(() => Render(9f, "n9"));
+            Assert.Contains("demo.nuisance", ex.Message);
+            Assert.False(Directory.Exists(Path.Combine(dir, "n9", "data")));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
 }
