@@ -62,7 +62,7 @@ public static class DemoExperiment
         var configPath = EnsureConfig(outDir, log);
         var config = JsonConfig.Load<ExperimentConfig>(configPath);
         var d = config.Demo ?? new DemoDataConfig();
-        d.Validate();
+        d.Validate(configPath);
         var nuisance = new NuisanceOptions { Strength = d.Nuisance };
         var dataDir = Path.Combine(outDir, "data");
 

@@ -75,14 +75,15 @@ public sealed record DemoDataConfig
     public int PoolImages { get; init; } = 1200;
     public int ImageSize { get; init; } = 64;
     public ulong Seed { get; init; } = 2023;
-    /// <summary>Nuisance strength of every render, labeled and unlabeled (0 = identical frontal images, 1 = the
-    /// renderer's default, 1.5 = hard): how much of an image's variation is not identity.</summary>
+    /// <summary>Nuisance strength of every render, labeled and unlabeled (0 = the same frontal pose, expression and
+    /// lighting, only background and clothing vary; 1 = the renderer's default; 1.5 = hard): how much of an image's
+    /// variation is not identity.</summary>
     public float Nuisance { get; init; } = 1f;
 
-    public void Validate()
+    public void Validate(string configPath)
     {
         if (!float.IsFinite(Nuisance) || Nuisance < 0 || Nuisance > 5)
-            throw new ArgumentException($"demo.nuisance must be in [0, 5], got {Nuisance}");
+            throw new ArgumentException($"{configPath}: demo.nuisance must be in [0, 5], got {Nuisance}");
     }
 }
 

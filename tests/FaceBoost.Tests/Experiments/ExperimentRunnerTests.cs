@@ -338,6 +338,7 @@ public sealed class ShippedConfigTests
             Assert.NotEqual(still.Pool, varied.Pool);
             var ex = Assert.Throws<ArgumentException>(() => Render(9f, "n9"));
             Assert.Contains("demo.nuisance", ex.Message);
+            Assert.Contains(Path.Combine(dir, "n9", "demo.json"), ex.Message);
             Assert.False(Directory.Exists(Path.Combine(dir, "n9", "data")));
         }
         finally
