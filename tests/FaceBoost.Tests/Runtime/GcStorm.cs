@@ -26,16 +26,17 @@ internal sealed class GcStorm : IDisposable
 
     public long Collections => Interlocked.Read(ref _collections);
 
-    /// <summary>Runs <paramref name="round"/> over and over for <paramref name="duration"/> (and at least once when
-    /// asked) under a storm; fails when the storm hardly ran, so a pass means the rounds really met forced GCs.</summary>
-    public static (long Rounds, long Collections) Run(TimeSpan duration, Action round, bool atLeastOnce = false)
+    /// <summary>Runs <paramref name="round"/> (given its index) over and over for <paramref name="duration"/> (and at
+    /// least once when asked) under a storm; fails when the storm hardly ran, so a pass means the rounds really met
+    /// forced GCs.</summary>
+    public static (long Rounds, long Collections, TimeSpan Elapsed) Run(TimeSpan duration, Action<long> round, bool atLeastOnce = false)
     {
         var storm = new GcStorm();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long rounds = 0, collections;
         try
         {
-            while (clock.Elapsed < duration || (atLeastOnce && rounds == 0)) { round(); rounds++; }
+            while (clock.Elapsed < duration || (atLeastOnce && rounds == 0)) round(rounds++);
         }
         finally
         {
@@ -43,7 +44,7 @@ internal sealed class GcStorm : IDisposable
             storm.Dispose();
         }
         Assert.True(collections > 100, $"the GC thread ran only {collections} collections");
-        return (rounds, collections);
+        return (rounds, collections, clock.Elapsed);
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FaceBoost.Losses;
 using FaceBoost.Nets;
 using FaceBoost.Nets.StyleGan;
@@ -33,11 +32,9 @@ public sealed class ScalarFinalizerStressTests : IDisposable
         using var recognition = RecognitionData();
         using var ganFaces = FaceImageSet.Load([orl], 16, seed: 2);
 
-        var roundsStarted = 0;
-        var clock = Stopwatch.StartNew();
-        var (rounds, collections) = GcStorm.Run(TimeSpan.FromSeconds(10), () =>
+        var (rounds, collections, elapsed) = GcStorm.Run(TimeSpan.FromSeconds(10), round =>
         {
-            var dir = Path.Combine(_root, $"round{roundsStarted++}");
+            var dir = Path.Combine(_root, $"round{round}");
             // Recognition: IR-SE (BatchNorm, PReLU, SE), ArcFace, SGD with momentum and clipping.
             var rec = new RecognitionTrainer(RecognitionOptions(Path.Combine(dir, "rec")), recognition).Run();
             Assert.True(double.IsFinite(rec.LastLoss), "recognition loss");
@@ -48,7 +45,7 @@ public sealed class ScalarFinalizerStressTests : IDisposable
             var enc = new EncoderTrainer(Encoder.EncoderTrainingTests.TinyRun(Path.Combine(dir, "enc"), 24), g, e => faces.Epoch(e, 8, 1)).Run();
             Assert.False(enc.StoppedOnNaN, "encoder");
         }, atLeastOnce: true);
-        Console.WriteLine($"stress: {rounds} rounds of recognition+GAN+encoder in {clock.Elapsed.TotalSeconds:F1} s under {collections} forced GCs, 0 failures");
+        Console.WriteLine($"stress: {rounds} rounds of recognition+GAN+encoder in {elapsed.TotalSeconds:F1} s under {collections} forced GCs, 0 failures");
     }
 
     private static InMemoryBatchSource RecognitionData()

@@ -23,7 +23,7 @@ public sealed class TensorFinalizerStressTests
         foreach (var p in ps) p.mul(p).sum().backward();
         // No weight decay: SGD's momentum update then reads the gradient itself as the second operand.
         using var sgd = new SgdOptimizer(ps.Select((p, i) => new NamedParameter($"p{i}", p, true)).ToList(), lr: 1e-6, momentum: 0.9, weightDecay: 0);
-        var (steps, collections) = GcStorm.Run(TimeSpan.FromSeconds(5), sgd.Step);
+        var (steps, collections, _) = GcStorm.Run(TimeSpan.FromSeconds(5), _ => sgd.Step());
         Assert.All(ps, p => Assert.True(isfinite(p).all().item<bool>()));
         Console.WriteLine($"tensor stress: {steps} optimiser steps outside any scope under {collections} forced GCs");
     }
@@ -40,7 +40,7 @@ public sealed class TensorFinalizerStressTests
         using var images = randn(256, 3, 32, 32); // most of the time inside clone(), where a GC lands in the window
         var labels = Enumerable.Range(0, 256).Select(i => (long)(i % 4)).ToArray();
         using var g = new StyleGenerator(FaceBoost.Tests.Synthesis.GanTestNets.Tiny());
-        var (rounds, collections) = GcStorm.Run(TimeSpan.FromSeconds(8), () =>
+        var (rounds, collections, _) = GcStorm.Run(TimeSpan.FromSeconds(8), round =>
         {
             for (var i = 0; i < 16; i++) using (new InMemoryBatchSource(images, labels, 4, 4, seed: 1)) { }
             using (var w = g.MeanW) Assert.Equal(4, w.shape[1]);
