@@ -182,6 +182,12 @@ public sealed record RecognitionStageConfig : RecognitionSettings
     [JsonPropertyOrder(1)] public int ResizeTo { get; init; }
     /// <summary>Minimum optimisation steps per run, so 1 % of the labels still gets a fair budget.</summary>
     [JsonPropertyOrder(1)] public int MinSteps { get; init; } = 150;
+    /// <summary>Added to the seed for everything random in a recognition run except which identities are labeled
+    /// (initialisation, data order, augmentation, dropout): runs that differ only in it train the same labeled subset
+    /// from other starts, which separates the subset's share of the seed-to-seed spread from the training's. Null = 0;
+    /// left out of the JSON when null, so stage keys written before it existed stay the same.</summary>
+    [JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? TrainSeedOffset { get; init; }
 }
 
 /// <summary>A pretraining budget sweep: every encoder arm is trained and transferred at each GAN kimg × encoder

@@ -245,6 +245,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms" +
             (c.Recognition.TransferStages is { } ts and < 4 ? $"; encoder transfer: input layer + the first {ts} of 4 body stages (the rest start fresh)" : "") +
             (c.Recognition.BodyLrScale is { } bl and not 1 ? $"; pretrained body at lr × {bl.ToString(CultureInfo.InvariantCulture)}" : "") +
+            (c.Recognition.TrainSeedOffset is { } so and not 0 ? $"; training seed = labeled-subset seed + {so} (recognition.trainSeedOffset: same identities, other starts)" : "") +
             (c.Encoder.InversionNoise == "none" ? "; the encoder inverts the generator with its noise inputs off (inversionNoise none)" : "") +
             (c.Gan.NoiseInputs == false ? "; the generator has no per-pixel noise inputs (gan.noiseInputs false)" : "") +
             (c.Gan.NoiseStrengthMax is { } nm ? $"; the generator's noise strengths are bounded to ±{nm.ToString(CultureInfo.InvariantCulture)} (gan.noiseStrengthMax)" : ""),

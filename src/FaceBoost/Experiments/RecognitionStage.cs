@@ -37,6 +37,9 @@ public static class RecognitionStage
         : s.Arm == "synthetic" ? c.Recognition with { TransferStages = null }
         : c.Recognition;
 
+    /// <summary>The seed of everything random in the run but the labeled subset (which <see cref="Spec.Seed"/> chose).</summary>
+    public static int TrainSeed(Spec s, ExperimentConfig c) => s.Seed + (c.Recognition.TrainSeedOffset ?? 0);
+
     public static RecognitionTrainOptions Options(Spec s, ExperimentConfig c, string runDir, int batchesPerEpoch)
     {
         var r = RecognitionOf(s, c);
@@ -49,7 +52,7 @@ public static class RecognitionStage
                 Name = c.Network.BackboneName, InputSize = c.Network.InputSize, InputChannels = s.SixChannels ? 6 : 3, BaseWidth = c.Network.Width,
             },
             Optimizer = new OptimizerOptions { ClipGradNorm = 5 },
-            Seed = s.Seed, Threads = c.Threads, RunDir = runDir,
+            Seed = TrainSeed(s, c), Threads = c.Threads, RunDir = runDir,
             LogEvery = Math.Max(1, Math.Min(20, batchesPerEpoch)), InitFrom = s.InitFrom, AverageImagePath = s.AverageImage,
             KeepCheckpoints = 1,
         };
@@ -63,7 +66,7 @@ public static class RecognitionStage
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var name = $"train:{s.Arm}@{s.LabelFraction:0.###}#{s.Seed}";
         var runDir = stage.PathOf("run");
-        var source = Source(s.Labeled, c, s.Seed, warn);
+        var source = Source(s.Labeled, c, TrainSeed(s, c), warn);
         using var owned = source as IDisposable;
         var o = Options(s, c, runDir, source.BatchesPerEpoch);
         var resume = Directory.Exists(runDir) && File.Exists(Path.Combine(runDir, RecognitionCheckpoint.LatestFile));
