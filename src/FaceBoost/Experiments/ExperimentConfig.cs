@@ -188,6 +188,13 @@ public sealed record RecognitionStageConfig : RecognitionSettings
     /// left out of the JSON when null, so stage keys written before it existed stay the same.</summary>
     [JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? TrainSeedOffset { get; init; }
+    /// <summary>A learning rate per arm (keys as in <c>arms</c>, e.g. "scratch"), overriding <c>lr</c> for that arm's
+    /// recognition runs, so each arm can run at the rate it does best at on validation: scratch and a pretrained body peak
+    /// at different rates, and one shared rate favours whichever it suits (method.md §3, §22). A run's stage key holds
+    /// only the rate it trains with, so an override reuses the runs of a config whose <c>lr</c> is that rate. Left out of
+    /// the JSON when null.</summary>
+    [JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? ArmLr { get; init; }
 }
 
 /// <summary>A pretraining budget sweep: every encoder arm is trained and transferred at each GAN kimg × encoder

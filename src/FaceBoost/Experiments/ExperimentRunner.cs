@@ -58,6 +58,13 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                                         "recognition seed i starts from draw i mod pretrainDraws, so more draws than seeds would never be used (crossDraws uses them all)");
         if (c.Seeds.Distinct().Count() != c.Seeds.Count) throw new ArgumentException($"config: seeds [{string.Join(", ", c.Seeds)}] repeat a seed");
         if (c.Network.InputSize % 16 != 0) throw new ArgumentException($"config: network.inputSize {c.Network.InputSize} must be a multiple of 16");
+        foreach (var (arm, lr) in c.Recognition.ArmLr ?? new Dictionary<string, double>())
+        {
+            if (!c.Arms.Contains(arm))
+                throw new ArgumentException($"config: recognition.armLr names '{arm}', which is not one of the arms [{string.Join(", ", c.Arms)}]");
+            if (!double.IsFinite(lr) || lr <= 0)
+                throw new ArgumentException($"config: recognition.armLr['{arm}'] = {lr.ToString(CultureInfo.InvariantCulture)} must be a positive learning rate");
+        }
         if (c.Recognition.TransferStages is < 0 or > 4)
             throw new ArgumentException($"config: recognition.transferStages {c.Recognition.TransferStages} must be in [0, 4] (4 = the whole body, as the paper)");
     }
@@ -242,7 +249,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         {
             $"arms: {string.Join(", ", c.Arms)}; label fractions ({c.LabelMode}): {string.Join(", ", c.LabelFractions.Select(f => f.ToString("P0", CultureInfo.InvariantCulture)))}; seeds: {string.Join(", ", c.Seeds)}",
             $"network: {c.Network.BackboneName} width {c.Network.Width} at {c.Network.InputSize} px (6-channel image ⊕ average image for encoder arms); " +
-            $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms" +
+            $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; " +
+            (c.Recognition.ArmLr is { Count: > 0 }
+                ? $"lr per arm: {string.Join(", ", c.Arms.Select(a => $"{a} {RecognitionStage.LrOf(a, c.Recognition).ToString(CultureInfo.InvariantCulture)}"))} (recognition.armLr)"
+                : $"lr {c.Recognition.Lr.ToString(CultureInfo.InvariantCulture)}") +
+            $"; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms" +
             (c.Recognition.TransferStages is { } ts and < 4 ? $"; encoder transfer: input layer + the first {ts} of 4 body stages (the rest start fresh)" : "") +
             (c.Recognition.BodyLrScale is { } bl and not 1 ? $"; pretrained body at lr × {bl.ToString(CultureInfo.InvariantCulture)}" : "") +
             (c.Recognition.TrainSeedOffset is { } so and not 0 ? $"; training seed = labeled-subset seed + {so} (recognition.trainSeedOffset: same identities, other starts)" : "") +

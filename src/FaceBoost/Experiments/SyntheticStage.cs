@@ -16,7 +16,7 @@ public static class SyntheticStage
 {
     /// <param name="seed">The pretraining draw's seed (<see cref="ExperimentConfig.PretrainSeed"/>).</param>
     public static object Key(string ganPoint, ExperimentConfig c, int seed) =>
-        new { gan = ganPoint, c.Synthetic, c.Network, c.Recognition, seed };
+        new { gan = ganPoint, c.Synthetic, c.Network, Recognition = c.Recognition with { ArmLr = null }, seed };
 
     public static SyntheticStageResult Run(Stage stage, GanStageResult gan, ExperimentConfig c, int seed, IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
@@ -42,7 +42,7 @@ public static class SyntheticStage
         var runDir = stage.PathOf("pretrain");
         var source = RecognitionStage.Source(ds, c, spec.Seed, null);
         using var owned = source as IDisposable;
-        var opts = RecognitionStage.Options(spec, c with { Recognition = c.Recognition with { Epochs = sc.PretrainEpochs, MinSteps = 0 } },
+        var opts = RecognitionStage.Options(spec, c with { Recognition = c.Recognition with { Epochs = sc.PretrainEpochs, MinSteps = 0, ArmLr = null } },
             runDir, source.BatchesPerEpoch);
         var resume = File.Exists(Path.Combine(runDir, RecognitionCheckpoint.LatestFile));
         var r = new RecognitionTrainer(opts, source).Run(resume, new SyncProgress<TrainProgress>(p => progress?.Report(new ExperimentProgress(
