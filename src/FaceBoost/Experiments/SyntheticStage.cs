@@ -42,7 +42,7 @@ public static class SyntheticStage
         var runDir = stage.PathOf("pretrain");
         var source = RecognitionStage.Source(ds, c, spec.Seed, null);
         using var owned = source as IDisposable;
-        var opts = RecognitionStage.Options(spec, c with { Recognition = c.Recognition with { Epochs = sc.PretrainEpochs, MinSteps = 0, ArmLr = null } },
+        var opts = RecognitionStage.Options(spec, c with { Recognition = c.Recognition with { Epochs = sc.PretrainEpochs, MinSteps = 0 } },
             runDir, source.BatchesPerEpoch);
         var resume = File.Exists(Path.Combine(runDir, RecognitionCheckpoint.LatestFile));
         var r = new RecognitionTrainer(opts, source).Run(resume, new SyncProgress<TrainProgress>(p => progress?.Report(new ExperimentProgress(
