@@ -58,10 +58,14 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                                         "recognition seed i starts from draw i mod pretrainDraws, so more draws than seeds would never be used (crossDraws uses them all)");
         if (c.Seeds.Distinct().Count() != c.Seeds.Count) throw new ArgumentException($"config: seeds [{string.Join(", ", c.Seeds)}] repeat a seed");
         if (c.Network.InputSize % 16 != 0) throw new ArgumentException($"config: network.inputSize {c.Network.InputSize} must be a multiple of 16");
+        // A rate for a valid arm this config does not run is allowed (a base config's table serves configs that run
+        // fewer arms); a name that is no arm at all is a typo.
         foreach (var (arm, lr) in c.Recognition.ArmLr ?? new Dictionary<string, double>())
         {
-            if (!c.Arms.Contains(arm))
-                throw new ArgumentException($"config: recognition.armLr names '{arm}', which is not one of the arms [{string.Join(", ", c.Arms)}]");
+            var validArm = c.Arms.Contains(arm) || arm is "scratch" or "synthetic" or EncoderStage.AutoencoderArm or "encoder:union"
+                           || (arm.StartsWith("encoder:", StringComparison.Ordinal) && c.Pools.Any(p => p.Name == arm["encoder:".Length..]));
+            if (!validArm)
+                throw new ArgumentException($"config: recognition.armLr names '{arm}', which is no arm (arms here: [{string.Join(", ", c.Arms)}]; known: {string.Join(", ", KnownArms)})");
             if (!double.IsFinite(lr) || lr <= 0)
                 throw new ArgumentException($"config: recognition.armLr['{arm}'] = {lr.ToString(CultureInfo.InvariantCulture)} must be a positive learning rate");
         }

@@ -44,7 +44,8 @@ public sealed class ArmLrTests
     }
 
     [Theory]
-    [InlineData("autoencoder", 0.1, "not one of the arms")]
+    [InlineData("scrach", 0.1, "which is no arm")]
+    [InlineData("encoder:nopool", 0.1, "which is no arm")]
     [InlineData("scratch", 0.0, "must be a positive learning rate")]
     public void ABadTableIsRefusedBeforeAnythingRuns(string arm, double lr, string message)
     {
@@ -55,5 +56,19 @@ public sealed class ArmLrTests
         };
         var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(c, "/nowhere").Validate());
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A base config's table may name arms a child config does not run (configs/demo-strong.json runs two of
+    /// demo.json's four arms); those rates are simply unused.</summary>
+    [Fact]
+    public void ARateForAValidArmNotRunHereIsAccepted()
+    {
+        var c = new ExperimentConfig
+        {
+            Arms = ["scratch", "encoder:union"],
+            Pools = [new PoolConfig { Name = "poolAB", Path = "/nowhere" }],
+            Recognition = new RecognitionStageConfig { ArmLr = new Dictionary<string, double> { ["autoencoder"] = 0.05, ["synthetic"] = 0.05, ["encoder:poolAB"] = 0.05 } },
+        };
+        new ExperimentRunner(c, "/nowhere").Validate();
     }
 }
