@@ -11,7 +11,7 @@ public sealed class DemoVerb : IVerb
     public Command Build()
     {
         var cmd = new Command("demo", "Render procedural faces, then run the built-in experiment on them (StyleGAN → encoder → " +
-                                      "scratch / encoder / autoencoder / synthetic-identity arms at 10 % of the labels, 3 seeds, paired gains) and write an HTML report. About 6 minutes on 2 cores.");
+                                      "scratch / encoder / autoencoder / synthetic-identity arms at 10 % of the labels, 5 seeds, paired gains) and write an HTML report. About 9 minutes on 2 cores.");
         var outDir = new Option<string>("--out") { Description = "Where data, stages and the report go (re-running resumes)", DefaultValueFactory = _ => "runs/demo" }.Path();
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = all cores)", DefaultValueFactory = _ => 0 }.Range(0, 1024);
         cmd.Options.Add(outDir);

@@ -256,7 +256,7 @@ public sealed class ShippedConfigTests
     [InlineData("shared-64.json")]
     [InlineData("shared-64-faces.json")]
     [InlineData("cpu-best.json")]
-    [InlineData("demo-frozen.json")]
+    [InlineData("demo-strong.json")]
     public void ShippedConfigsLoadAndValidate(string name)
     {
         var path = RepoFile("configs", name);
