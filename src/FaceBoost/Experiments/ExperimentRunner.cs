@@ -44,13 +44,10 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         if (c.LabelFractions.Count == 0 || c.LabelFractions.Any(f => f is <= 0 or > 1))
             throw new ArgumentException($"config: label fractions must be in (0, 1], got [{string.Join(", ", c.LabelFractions)}]");
         if (c.LabelMode is not ("identities" or "images")) throw new ArgumentException($"config: labelMode '{c.LabelMode}' must be identities or images");
-        foreach (var arm in c.Arms)
-        {
-            if (arm is not ("scratch" or "synthetic" or EncoderStage.AutoencoderArm) && !arm.StartsWith("encoder:", StringComparison.Ordinal))
-                throw new ArgumentException($"config: unknown arm '{arm}'; known: {string.Join(", ", KnownArms)}");
-            if (arm.StartsWith("encoder:", StringComparison.Ordinal) && arm != "encoder:union" && c.Pools.All(p => p.Name != arm["encoder:".Length..]))
-                throw new ArgumentException($"config: arm '{arm}' names no pool; pools: [{string.Join(", ", c.Pools.Select(p => p.Name))}]");
-        }
+        if (c.Arms.FirstOrDefault(a => !IsArm(a, c.Pools)) is { } badArm)
+            throw new ArgumentException(badArm.StartsWith("encoder:", StringComparison.Ordinal)
+                ? $"config: arm '{badArm}' names no pool; pools: [{string.Join(", ", c.Pools.Select(p => p.Name))}]"
+                : $"config: unknown arm '{badArm}'; known: {string.Join(", ", KnownArms)}");
         if (c.Pools.Count == 0 && c.Arms.Any(a => a != "scratch"))
             throw new ArgumentException("config: pretrained arms need at least one unlabeled pool");
         if (c.PretrainDraws < 1 || (c.PretrainDraws > c.Seeds.Count && !c.CrossDraws))
@@ -62,9 +59,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         // fewer arms); a name that is no arm at all is a typo.
         foreach (var (arm, lr) in c.Recognition.ArmLr ?? new Dictionary<string, double>())
         {
-            var validArm = c.Arms.Contains(arm) || arm is "scratch" or "synthetic" or EncoderStage.AutoencoderArm or "encoder:union"
-                           || (arm.StartsWith("encoder:", StringComparison.Ordinal) && c.Pools.Any(p => p.Name == arm["encoder:".Length..]));
-            if (!validArm)
+            if (!IsArm(arm, c.Pools))
                 throw new ArgumentException($"config: recognition.armLr names '{arm}', which is no arm (arms here: [{string.Join(", ", c.Arms)}]; known: {string.Join(", ", KnownArms)})");
             if (!double.IsFinite(lr) || lr <= 0)
                 throw new ArgumentException($"config: recognition.armLr['{arm}'] = {lr.ToString(CultureInfo.InvariantCulture)} must be a positive learning rate");
@@ -72,6 +67,12 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         if (c.Recognition.TransferStages is < 0 or > 4)
             throw new ArgumentException($"config: recognition.transferStages {c.Recognition.TransferStages} must be in [0, 4] (4 = the whole body, as the paper)");
     }
+
+    /// <summary>Whether <paramref name="arm"/> is an arm a config over <paramref name="pools"/> could run: one of the
+    /// fixed arms, or an encoder on the union or on a named pool.</summary>
+    private static bool IsArm(string arm, IReadOnlyList<PoolConfig> pools) =>
+        arm is "scratch" or "synthetic" or EncoderStage.AutoencoderArm or "encoder:union"
+        || (arm.StartsWith("encoder:", StringComparison.Ordinal) && pools.Any(p => p.Name == arm["encoder:".Length..]));
 
     public ExperimentOutcome Run(IProgress<ExperimentProgress>? progress = null, CancellationToken ct = default, Action<string>? log = null)
     {

@@ -58,6 +58,17 @@ public sealed class ArmLrTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The arms themselves are checked by the same rule as armLr's keys, with a message for each way to miss.</summary>
+    [Theory]
+    [InlineData("scrach", "unknown arm 'scrach'")]
+    [InlineData("encoder:nopool", "arm 'encoder:nopool' names no pool; pools: [poolAB]")]
+    public void AnArmThatIsNoArmIsRefused(string arm, string message)
+    {
+        var c = new ExperimentConfig { Arms = ["scratch", arm], Pools = [new PoolConfig { Name = "poolAB", Path = "/nowhere" }] };
+        var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(c, "/nowhere").Validate());
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A base config's table may name arms a child config does not run (configs/demo-strong.json runs two of
     /// demo.json's four arms); those rates are simply unused.</summary>
     [Fact]
