@@ -11,6 +11,12 @@ public sealed record ExperimentConfig
     public string Name { get; init; } = "experiment";
     /// <summary>Where stages, runs and the report go (relative to the config file's folder when relative).</summary>
     public string WorkDir { get; init; } = "runs/experiment";
+    /// <summary>The stage cache (default: workDir/stages; relative to the config file's folder). Stages are keyed by
+    /// content, so a config whose stages partly match another's reuses them by pointing here at the other's cache
+    /// (configs/demo-strong.json reuses the demo's autoencoder and its runs) while writing its own report. Run one
+    /// experiment at a time on a cache. Left out of the JSON when null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StagesDir { get; init; }
     public int Threads { get; init; } = 0;
     public int Workers { get; init; } = 2;
     public IReadOnlyList<PoolConfig> Pools { get; init; } = [];
@@ -195,6 +201,12 @@ public sealed record RecognitionStageConfig : RecognitionSettings
     /// the JSON when null.</summary>
     [JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, double>? ArmLr { get; init; }
+    /// <summary>Frozen-body epochs per pretrained arm (keys as in <c>arms</c>), overriding <c>freezeBodyEpochs</c> for
+    /// that arm: a strong encoder body does best kept frozen while a weak one (the autoencoder, synthetic identities)
+    /// needs fine-tuning, so one shared value favours one of them (method.md §23–25). As with <c>armLr</c>, a run's stage
+    /// key holds only the value it trains with. Left out of the JSON when null.</summary>
+    [JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, int>? ArmFreezeBodyEpochs { get; init; }
 }
 
 /// <summary>A pretraining budget sweep: every encoder arm is trained and transferred at each GAN kimg × encoder

@@ -32,6 +32,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
 
     public ExperimentConfig Config { get; } = config;
     public string WorkDir { get; } = Path.GetFullPath(config.WorkDir, baseDir);
+    public string StagesDir { get; } = Path.GetFullPath(config.StagesDir ?? Path.Combine(config.WorkDir, "stages"), baseDir);
 
     public static ExperimentRunner FromFile(string configPath) =>
         new(JsonConfig.Load<ExperimentConfig>(configPath), Path.GetDirectoryName(Path.GetFullPath(configPath))!);
@@ -64,6 +65,13 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             if (!double.IsFinite(lr) || lr <= 0)
                 throw new ArgumentException($"config: recognition.armLr['{arm}'] = {lr.ToString(CultureInfo.InvariantCulture)} must be a positive learning rate");
         }
+        foreach (var (arm, epochs) in c.Recognition.ArmFreezeBodyEpochs ?? new Dictionary<string, int>())
+        {
+            if (!IsArm(arm, c.Pools))
+                throw new ArgumentException($"config: recognition.armFreezeBodyEpochs names '{arm}', which is no arm (arms here: [{string.Join(", ", c.Arms)}]; known: {string.Join(", ", KnownArms)})");
+            if (epochs < 0)
+                throw new ArgumentException($"config: recognition.armFreezeBodyEpochs['{arm}'] = {epochs} must be 0 or more epochs");
+        }
         if (c.Recognition.TransferStages is < 0 or > 4)
             throw new ArgumentException($"config: recognition.transferStages {c.Recognition.TransferStages} must be in [0, 4] (4 = the whole body, as the paper)");
     }
@@ -80,7 +88,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         var c = Config;
         Directory.CreateDirectory(WorkDir);
         AtomicFile.WriteAllText(Path.Combine(WorkDir, "config.resolved.json"), JsonSerializer.Serialize(c, JsonConfig.Options));
-        var cache = new StageCache(WorkDir);
+        var cache = new StageCache(StagesDir);
         int run = 0, cached = 0;
         void Count(Stage s) { if (s.IsDone) cached++; else run++; }
         void Cached(Stage s, string name) { if (s.IsDone) progress?.Report(new ExperimentProgress(name, "done (cached)", 1, Cached: true)); }
@@ -258,14 +266,16 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             (c.Recognition.ArmLr is { Count: > 0 }
                 ? $"lr per arm: {string.Join(", ", c.Arms.Select(a => $"{a} {RecognitionStage.LrOf(a, c.Recognition).ToString(CultureInfo.InvariantCulture)}"))} (recognition.armLr)"
                 : $"lr {c.Recognition.Lr.ToString(CultureInfo.InvariantCulture)}") +
-            $"; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms" +
+            (c.Recognition.ArmFreezeBodyEpochs is { Count: > 0 }
+                ? $"; body frozen per arm: {string.Join(", ", c.Arms.Where(a => a != "scratch").Select(a => $"{a} {RecognitionStage.FreezeOf(a, c.Recognition)}"))} epochs (recognition.armFreezeBodyEpochs)"
+                : $"; body frozen {c.Recognition.FreezeBodyEpochs} epochs for pretrained arms") +
             (c.Recognition.TransferStages is { } ts and < 4 ? $"; encoder transfer: input layer + the first {ts} of 4 body stages (the rest start fresh)" : "") +
             (c.Recognition.BodyLrScale is { } bl and not 1 ? $"; pretrained body at lr × {bl.ToString(CultureInfo.InvariantCulture)}" : "") +
             (c.Recognition.TrainSeedOffset is { } so and not 0 ? $"; training seed = labeled-subset seed + {so} (recognition.trainSeedOffset: same identities, other starts)" : "") +
             (c.Encoder.InversionNoise == "none" ? "; the encoder inverts the generator with its noise inputs off (inversionNoise none)" : "") +
             (c.Gan.NoiseInputs == false ? "; the generator has no per-pixel noise inputs (gan.noiseInputs false)" : "") +
             (c.Gan.NoiseStrengthMax is { } nm ? $"; the generator's noise strengths are bounded to ±{nm.ToString(CultureInfo.InvariantCulture)} (gan.noiseStrengthMax)" : ""),
-            $"stages run this time: {run}, reused from cache: {cached} (work dir {WorkDir})",
+            $"stages run this time: {run}, reused from cache: {cached} (work dir {WorkDir}" + (c.StagesDir is null ? ")" : $"; stages in {StagesDir})"),
         };
         if (c.Demo is { } demo)
             notes.Insert(0, $"world: procedural faces rendered by `faceboost demo` (docs/procedural-faces.md): {demo.LabeledIdentities} labeled " +

@@ -29,13 +29,19 @@ public static class RecognitionStage
         c.Network, c.Eval, evalSets = data.EvalSets.Select(e => e.Fingerprint).ToArray(),
     };
 
-    /// <summary>The recognition section as it applies to this arm: its own rate from armLr (the table then left out),
+    /// <summary>The recognition section as it applies to this arm: its own rate from armLr and its own frozen epochs from
+    /// armFreezeBodyEpochs (the tables then left out),
     /// and one without a pretrained body ignores bodyLrScale and transferStages, so its runs (and stage keys) are shared
     /// by configs that differ only in them; the synthetic arm (a whole recognition model as its start) ignores
     /// transferStages.</summary>
     public static RecognitionStageConfig RecognitionOf(Spec s, ExperimentConfig c)
     {
-        var r = c.Recognition with { Lr = LrOf(BaseArm(s.Arm), c.Recognition), ArmLr = null };
+        var arm = BaseArm(s.Arm);
+        var r = c.Recognition with
+        {
+            Lr = LrOf(arm, c.Recognition), ArmLr = null,
+            FreezeBodyEpochs = FreezeOf(arm, c.Recognition), ArmFreezeBodyEpochs = null,
+        };
         return s.InitFrom is null ? r with { BodyLrScale = null, TransferStages = null }
             : s.Arm == "synthetic" ? r with { TransferStages = null }
             : r;
@@ -46,6 +52,9 @@ public static class RecognitionStage
 
     public static double LrOf(string baseArm, RecognitionStageConfig r) =>
         r.ArmLr is { } table && table.TryGetValue(baseArm, out var lr) ? lr : r.Lr;
+
+    public static int FreezeOf(string baseArm, RecognitionStageConfig r) =>
+        r.ArmFreezeBodyEpochs is { } table && table.TryGetValue(baseArm, out var epochs) ? epochs : r.FreezeBodyEpochs;
 
     /// <summary>The seed of everything random in the run but the labeled subset (which <see cref="Spec.Seed"/> chose).</summary>
     public static int TrainSeed(Spec s, ExperimentConfig c) => s.Seed + (c.Recognition.TrainSeedOffset ?? 0);

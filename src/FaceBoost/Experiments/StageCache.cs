@@ -8,15 +8,16 @@ namespace FaceBoost.Experiments;
 /// <summary>Content-addressed stage folders: a stage's folder name is a hash of everything it depends
 /// on (its options and the keys of the stages it consumes), so a changed option re-runs only what
 /// depends on it, and an interrupted experiment resumes from the stages marked done.</summary>
-public sealed class StageCache(string root)
+/// <param name="stagesDir">The cache folder itself (an experiment's workDir/stages unless its config says otherwise).</param>
+public sealed class StageCache(string stagesDir)
 {
-    public string Root { get; } = Path.GetFullPath(root);
+    public string Root { get; } = Path.GetFullPath(stagesDir);
 
     public Stage Get(string kind, object key)
     {
         var json = JsonSerializer.Serialize(key, JsonConfig.Options);
         var hash = Hash(json);
-        var dir = Path.Combine(Root, "stages", $"{kind}-{hash}");
+        var dir = Path.Combine(Root, $"{kind}-{hash}");
         Directory.CreateDirectory(dir);
         var keyFile = Path.Combine(dir, "key.json");
         if (!File.Exists(keyFile)) AtomicFile.WriteAllText(keyFile, json);
