@@ -12,9 +12,9 @@ public sealed record ExperimentConfig
     /// <summary>Where stages, runs and the report go (relative to the config file's folder when relative).</summary>
     public string WorkDir { get; init; } = "runs/experiment";
     /// <summary>The stage cache (default: workDir/stages; relative to the config file's folder). Stages are keyed by
-    /// content, so a config whose stages partly match another's reuses them by pointing here at the other's cache
-    /// (configs/demo-strong.json reuses the demo's autoencoder and its runs) while writing its own report. Run one
-    /// experiment at a time on a cache. Left out of the JSON when null.</summary>
+    /// content, so variants of a config (a study's rows) that point here at one cache reuse each other's finished
+    /// stages while each writes its own report. Run one experiment at a time on a cache. Left out of the JSON when
+    /// null.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? StagesDir { get; init; }
     public int Threads { get; init; } = 0;

@@ -69,8 +69,8 @@ public sealed class ArmLrTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A base config's table may name arms a child config does not run (configs/demo-strong.json runs two of
-    /// demo.json's four arms); those rates are simply unused.</summary>
+    /// <summary>A base config's table may name arms a child config does not run (a study over demo.json that runs two of
+    /// its four arms); those rates are simply unused.</summary>
     [Fact]
     public void ARateForAValidArmNotRunHereIsAccepted()
     {
