@@ -4,8 +4,9 @@ using FaceBoost.Experiments;
 
 namespace FaceBoost.Tests.Experiments;
 
-/// <summary>recognition.armLr: each arm at its own learning rate, with stage keys that hold only the rate a run uses.</summary>
-public sealed class ArmLrTests
+/// <summary>recognition.armLr and recognition.armFreezeBodyEpochs: each arm at its own learning rate and frozen-body
+/// epochs, with stage keys that hold only the values a run uses.</summary>
+public sealed class ArmSettingsTests
 {
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonConfig.Options);
 
@@ -44,18 +45,23 @@ public sealed class ArmLrTests
     }
 
     [Theory]
-    [InlineData("scrach", 0.1, "which is no arm")]
-    [InlineData("encoder:nopool", 0.1, "which is no arm")]
-    [InlineData("scratch", 0.0, "must be a positive learning rate")]
-    public void ABadTableIsRefusedBeforeAnythingRuns(string arm, double lr, string message)
+    [InlineData("armLr", "scrach", 0.1, "which is no arm")]
+    [InlineData("armLr", "encoder:nopool", 0.1, "which is no arm")]
+    [InlineData("armLr", "scratch", 0.0, "must be a positive learning rate")]
+    [InlineData("armFreezeBodyEpochs", "encoder:unoin", 39, "which is no arm")]
+    [InlineData("armFreezeBodyEpochs", "autoencoder", -1, "must be 0 or more epochs")]
+    public void ABadTableIsRefusedBeforeAnythingRuns(string table, string arm, double value, string message)
     {
         var c = new ExperimentConfig
         {
             Arms = ["scratch"],
-            Recognition = new RecognitionStageConfig { ArmLr = new Dictionary<string, double> { [arm] = lr } },
+            Recognition = table == "armLr"
+                ? new RecognitionStageConfig { ArmLr = new Dictionary<string, double> { [arm] = value } }
+                : new RecognitionStageConfig { ArmFreezeBodyEpochs = new Dictionary<string, int> { [arm] = (int)value } },
         };
         var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(c, "/nowhere").Validate());
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"recognition.{table}", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The arms themselves are checked by the same rule as armLr's keys, with a message for each way to miss.</summary>
@@ -81,5 +87,38 @@ public sealed class ArmLrTests
             Recognition = new RecognitionStageConfig { ArmLr = new Dictionary<string, double> { ["autoencoder"] = 0.05, ["synthetic"] = 0.05, ["encoder:poolAB"] = 0.05 } },
         };
         new ExperimentRunner(c, "/nowhere").Validate();
+    }
+
+    [Fact]
+    public void AnArmKeepsItsOwnFrozenEpochsAndItsRunsKeyAsAPlainConfigWithThem()
+    {
+        Assert.DoesNotContain("armFreezeBodyEpochs", Json(new RecognitionStageConfig()), StringComparison.Ordinal);
+
+        var people = People();
+        var plain = new ExperimentConfig
+        {
+            Arms = ["scratch", "encoder:union", "autoencoder"],
+            Recognition = new RecognitionStageConfig { Epochs = 10, MinSteps = 1, FreezeBodyEpochs = 2 },
+        };
+        var perArm = plain with { Recognition = plain.Recognition with { ArmFreezeBodyEpochs = new Dictionary<string, int> { ["encoder:union"] = 39 } } };
+        var encoder = new RecognitionStage.Spec("encoder:union@20kimg/1000steps", 0.1, 3, people, "enc.fbck", "key", SixChannels: true);
+        var autoencoder = new RecognitionStage.Spec("autoencoder", 0.1, 3, people, "ae.fbck", "key2", SixChannels: true);
+        var scratch = new RecognitionStage.Spec("scratch", 0.1, 3, people, null, null, SixChannels: false);
+
+        // 39 is capped at epochs - 1 (one epoch of full training stays), as for the shared value
+        Assert.Equal(9, RecognitionStage.Options(encoder, perArm, "run", batchesPerEpoch: 3).FreezeBodyEpochs);
+        Assert.Equal(2, RecognitionStage.Options(autoencoder, perArm, "run", batchesPerEpoch: 3).FreezeBodyEpochs);
+        Assert.Equal(0, RecognitionStage.Options(scratch, perArm, "run", batchesPerEpoch: 3).FreezeBodyEpochs);
+
+        // the encoder's run under the table is the run of a config whose freezeBodyEpochs is 39; the others' are unchanged
+        var at39 = plain with { Recognition = plain.Recognition with { FreezeBodyEpochs = 39 } };
+        Assert.Equal(Json(RecognitionStage.RecognitionOf(encoder, at39)), Json(RecognitionStage.RecognitionOf(encoder, perArm)));
+        Assert.Equal(Json(RecognitionStage.RecognitionOf(autoencoder, plain)), Json(RecognitionStage.RecognitionOf(autoencoder, perArm)));
+        Assert.Equal(Json(RecognitionStage.RecognitionOf(scratch, plain)), Json(RecognitionStage.RecognitionOf(scratch, perArm)));
+        Assert.DoesNotContain("armFreezeBodyEpochs", Json(RecognitionStage.RecognitionOf(encoder, perArm)), StringComparison.Ordinal);
+
+        var parsed = JsonSerializer.Deserialize<RecognitionStageConfig>("""{ "freezeBodyEpochs": 2, "armFreezeBodyEpochs": { "encoder:union": 39 } }""", JsonConfig.Options)!;
+        Assert.Equal(39, RecognitionStage.FreezeOf("encoder:union", parsed));
+        Assert.Equal(2, RecognitionStage.FreezeOf("synthetic", parsed));
     }
 }
