@@ -56,22 +56,23 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
                                         "recognition seed i starts from draw i mod pretrainDraws, so more draws than seeds would never be used (crossDraws uses them all)");
         if (c.Seeds.Distinct().Count() != c.Seeds.Count) throw new ArgumentException($"config: seeds [{string.Join(", ", c.Seeds)}] repeat a seed");
         if (c.Network.InputSize % 16 != 0) throw new ArgumentException($"config: network.inputSize {c.Network.InputSize} must be a multiple of 16");
-        // A rate for a valid arm this config does not run is allowed (a base config's table serves configs that run
+        // A per-arm table may name a valid arm this config does not run (a base config's table serves configs that run
         // fewer arms); a name that is no arm at all is a typo.
-        foreach (var (arm, lr) in c.Recognition.ArmLr ?? new Dictionary<string, double>())
+        void KeysAreArms(string table, IEnumerable<string> keys)
         {
-            if (!IsArm(arm, c.Pools))
-                throw new ArgumentException($"config: recognition.armLr names '{arm}', which is no arm (arms here: [{string.Join(", ", c.Arms)}]; known: {string.Join(", ", KnownArms)})");
+            if (keys.FirstOrDefault(a => !IsArm(a, c.Pools)) is { } arm)
+                throw new ArgumentException($"config: recognition.{table} names '{arm}', which is no arm (arms here: [{string.Join(", ", c.Arms)}]; known: {string.Join(", ", KnownArms)})");
+        }
+        var armLr = c.Recognition.ArmLr ?? new Dictionary<string, double>();
+        KeysAreArms("armLr", armLr.Keys);
+        foreach (var (arm, lr) in armLr)
             if (!double.IsFinite(lr) || lr <= 0)
                 throw new ArgumentException($"config: recognition.armLr['{arm}'] = {lr.ToString(CultureInfo.InvariantCulture)} must be a positive learning rate");
-        }
-        foreach (var (arm, epochs) in c.Recognition.ArmFreezeBodyEpochs ?? new Dictionary<string, int>())
-        {
-            if (!IsArm(arm, c.Pools))
-                throw new ArgumentException($"config: recognition.armFreezeBodyEpochs names '{arm}', which is no arm (arms here: [{string.Join(", ", c.Arms)}]; known: {string.Join(", ", KnownArms)})");
+        var armFreeze = c.Recognition.ArmFreezeBodyEpochs ?? new Dictionary<string, int>();
+        KeysAreArms("armFreezeBodyEpochs", armFreeze.Keys);
+        foreach (var (arm, epochs) in armFreeze)
             if (epochs < 0)
                 throw new ArgumentException($"config: recognition.armFreezeBodyEpochs['{arm}'] = {epochs} must be 0 or more epochs");
-        }
         if (c.Recognition.TransferStages is < 0 or > 4)
             throw new ArgumentException($"config: recognition.transferStages {c.Recognition.TransferStages} must be in [0, 4] (4 = the whole body, as the paper)");
     }
