@@ -207,6 +207,12 @@ public sealed record RecognitionStageConfig : RecognitionSettings
     /// key holds only the value it trains with. Left out of the JSON when null.</summary>
     [JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, int>? ArmFreezeBodyEpochs { get; init; }
+    /// <summary>Minimum optimisation steps per arm (keys as in <c>arms</c>), overriding <c>minSteps</c> for that arm: a
+    /// body trained from nothing needs more steps than a frozen pretrained one, whose head has converged long before
+    /// (method.md §26), so each arm gets the budget validation picks for it. As with <c>armLr</c>, a run's stage key
+    /// holds only the value it trains with. Left out of the JSON when null.</summary>
+    [JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, int>? ArmMinSteps { get; init; }
 }
 
 /// <summary>A pretraining budget sweep: every encoder arm is trained and transferred at each GAN kimg × encoder

@@ -73,6 +73,11 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         foreach (var (arm, epochs) in armFreeze)
             if (epochs < 0)
                 throw new ArgumentException($"config: recognition.armFreezeBodyEpochs['{arm}'] = {epochs} must be 0 or more epochs");
+        var armSteps = c.Recognition.ArmMinSteps ?? new Dictionary<string, int>();
+        KeysAreArms("armMinSteps", armSteps.Keys);
+        foreach (var (arm, steps) in armSteps)
+            if (steps < 0)
+                throw new ArgumentException($"config: recognition.armMinSteps['{arm}'] = {steps} must be 0 or more steps");
         if (c.Recognition.TransferStages is < 0 or > 4)
             throw new ArgumentException($"config: recognition.transferStages {c.Recognition.TransferStages} must be in [0, 4] (4 = the whole body, as the paper)");
     }
@@ -263,7 +268,10 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         {
             $"arms: {string.Join(", ", c.Arms)}; label fractions ({c.LabelMode}): {string.Join(", ", c.LabelFractions.Select(f => f.ToString("P0", CultureInfo.InvariantCulture)))}; seeds: {string.Join(", ", c.Seeds)}",
             $"network: {c.Network.BackboneName} width {c.Network.Width} at {c.Network.InputSize} px (6-channel image ⊕ average image for encoder arms); " +
-            $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / ≥ {c.Recognition.MinSteps} steps; " +
+            $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / " +
+            (c.Recognition.ArmMinSteps is { Count: > 0 }
+                ? $"≥ steps per arm: {string.Join(", ", c.Arms.Select(a => $"{a} {RecognitionStage.MinStepsOf(a, c.Recognition)}"))} (recognition.armMinSteps); "
+                : $"≥ {c.Recognition.MinSteps} steps; ") +
             (c.Recognition.ArmLr is { Count: > 0 }
                 ? $"lr per arm: {string.Join(", ", c.Arms.Select(a => $"{a} {RecognitionStage.LrOf(a, c.Recognition).ToString(CultureInfo.InvariantCulture)}"))} (recognition.armLr)"
                 : $"lr {c.Recognition.Lr.ToString(CultureInfo.InvariantCulture)}") +

@@ -29,8 +29,8 @@ public static class RecognitionStage
         c.Network, c.Eval, evalSets = data.EvalSets.Select(e => e.Fingerprint).ToArray(),
     };
 
-    /// <summary>The recognition section as it applies to this arm: its own rate from armLr and its own frozen epochs from
-    /// armFreezeBodyEpochs (the tables then left out),
+    /// <summary>The recognition section as it applies to this arm: its own rate from armLr, its own frozen epochs from
+    /// armFreezeBodyEpochs and its own minimum steps from armMinSteps (the tables then left out),
     /// and one without a pretrained body ignores bodyLrScale and transferStages, so its runs (and stage keys) are shared
     /// by configs that differ only in them; the synthetic arm (a whole recognition model as its start) ignores
     /// transferStages.</summary>
@@ -41,6 +41,7 @@ public static class RecognitionStage
         {
             Lr = LrOf(arm, c.Recognition), ArmLr = null,
             FreezeBodyEpochs = FreezeOf(arm, c.Recognition), ArmFreezeBodyEpochs = null,
+            MinSteps = MinStepsOf(arm, c.Recognition), ArmMinSteps = null,
         };
         return s.InitFrom is null ? r with { BodyLrScale = null, TransferStages = null }
             : s.Arm == "synthetic" ? r with { TransferStages = null }
@@ -55,6 +56,9 @@ public static class RecognitionStage
 
     public static int FreezeOf(string baseArm, RecognitionStageConfig r) =>
         r.ArmFreezeBodyEpochs is { } table && table.TryGetValue(baseArm, out var epochs) ? epochs : r.FreezeBodyEpochs;
+
+    public static int MinStepsOf(string baseArm, RecognitionStageConfig r) =>
+        r.ArmMinSteps is { } table && table.TryGetValue(baseArm, out var steps) ? steps : r.MinSteps;
 
     /// <summary>The seed of everything random in the run but the labeled subset (which <see cref="Spec.Seed"/> chose).</summary>
     public static int TrainSeed(Spec s, ExperimentConfig c) => s.Seed + (c.Recognition.TrainSeedOffset ?? 0);

@@ -4,8 +4,8 @@ using FaceBoost.Experiments;
 
 namespace FaceBoost.Tests.Experiments;
 
-/// <summary>recognition.armLr and recognition.armFreezeBodyEpochs: each arm at its own learning rate and frozen-body
-/// epochs, with stage keys that hold only the values a run uses.</summary>
+/// <summary>recognition.armLr, armFreezeBodyEpochs and armMinSteps: each arm at its own learning rate, frozen-body
+/// epochs and step budget, with stage keys that hold only the values a run uses.</summary>
 public sealed class ArmSettingsTests
 {
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonConfig.Options);
@@ -50,14 +50,19 @@ public sealed class ArmSettingsTests
     [InlineData("armLr", "scratch", 0.0, "must be a positive learning rate")]
     [InlineData("armFreezeBodyEpochs", "encoder:unoin", 39, "which is no arm")]
     [InlineData("armFreezeBodyEpochs", "autoencoder", -1, "must be 0 or more epochs")]
+    [InlineData("armMinSteps", "scratchh", 240, "which is no arm")]
+    [InlineData("armMinSteps", "scratch", -5, "must be 0 or more steps")]
     public void ABadTableIsRefusedBeforeAnythingRuns(string table, string arm, double value, string message)
     {
         var c = new ExperimentConfig
         {
             Arms = ["scratch"],
-            Recognition = table == "armLr"
-                ? new RecognitionStageConfig { ArmLr = new Dictionary<string, double> { [arm] = value } }
-                : new RecognitionStageConfig { ArmFreezeBodyEpochs = new Dictionary<string, int> { [arm] = (int)value } },
+            Recognition = table switch
+            {
+                "armLr" => new RecognitionStageConfig { ArmLr = new Dictionary<string, double> { [arm] = value } },
+                "armFreezeBodyEpochs" => new RecognitionStageConfig { ArmFreezeBodyEpochs = new Dictionary<string, int> { [arm] = (int)value } },
+                _ => new RecognitionStageConfig { ArmMinSteps = new Dictionary<string, int> { [arm] = (int)value } },
+            },
         };
         var error = Assert.Throws<ArgumentException>(() => new ExperimentRunner(c, "/nowhere").Validate());
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
@@ -120,5 +125,35 @@ public sealed class ArmSettingsTests
         var parsed = JsonSerializer.Deserialize<RecognitionStageConfig>("""{ "freezeBodyEpochs": 2, "armFreezeBodyEpochs": { "encoder:union": 39 } }""", JsonConfig.Options)!;
         Assert.Equal(39, RecognitionStage.FreezeOf("encoder:union", parsed));
         Assert.Equal(2, RecognitionStage.FreezeOf("synthetic", parsed));
+    }
+
+    [Fact]
+    public void AnArmTrainsItsOwnMinimumStepsAndItsRunsKeyAsAPlainConfigWithThem()
+    {
+        Assert.DoesNotContain("armMinSteps", Json(new RecognitionStageConfig()), StringComparison.Ordinal);
+
+        var people = People();
+        var plain = new ExperimentConfig
+        {
+            Arms = ["scratch", "encoder:union"],
+            Recognition = new RecognitionStageConfig { Epochs = 10, MinSteps = 120, FreezeBodyEpochs = 39 },
+        };
+        var perArm = plain with { Recognition = plain.Recognition with { ArmMinSteps = new Dictionary<string, int> { ["scratch"] = 240 } } };
+        var scratch = new RecognitionStage.Spec("scratch", 0.1, 3, people, null, null, SixChannels: false);
+        var encoder = new RecognitionStage.Spec("encoder:union", 0.1, 3, people, "enc.fbck", "key", SixChannels: true);
+
+        // 7 batches an epoch (the demo's 234 images at batch 32): 240 steps take 35 epochs, 120 take 18
+        Assert.Equal(35, RecognitionStage.Options(scratch, perArm, "run", batchesPerEpoch: 7).Epochs);
+        Assert.Equal(18, RecognitionStage.Options(encoder, perArm, "run", batchesPerEpoch: 7).Epochs);
+        Assert.Equal(17, RecognitionStage.Options(encoder, perArm, "run", batchesPerEpoch: 7).FreezeBodyEpochs);
+
+        var at240 = plain with { Recognition = plain.Recognition with { MinSteps = 240 } };
+        Assert.Equal(Json(RecognitionStage.RecognitionOf(scratch, at240)), Json(RecognitionStage.RecognitionOf(scratch, perArm)));
+        Assert.Equal(Json(RecognitionStage.RecognitionOf(encoder, plain)), Json(RecognitionStage.RecognitionOf(encoder, perArm)));
+        Assert.DoesNotContain("armMinSteps", Json(RecognitionStage.RecognitionOf(scratch, perArm)), StringComparison.Ordinal);
+
+        var parsed = JsonSerializer.Deserialize<RecognitionStageConfig>("""{ "minSteps": 120, "armMinSteps": { "scratch": 240 } }""", JsonConfig.Options)!;
+        Assert.Equal(240, RecognitionStage.MinStepsOf("scratch", parsed));
+        Assert.Equal(120, RecognitionStage.MinStepsOf("autoencoder", parsed));
     }
 }
