@@ -10,6 +10,18 @@ public sealed class ArmSettingsTests
 {
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, JsonConfig.Options);
 
+    private static string Key(RecognitionStage.Spec s, ExperimentConfig c) => Json(RecognitionStage.RecognitionOf(s, c));
+
+    /// <summary>The listed arm's run under the table is the run of a plain config at the table's value; every other
+    /// arm's is the plain config's; the table itself is in no run's key.</summary>
+    private static void KeysAsPlain(string table, ExperimentConfig plain, ExperimentConfig atValue, ExperimentConfig perArm,
+        RecognitionStage.Spec listed, params RecognitionStage.Spec[] others)
+    {
+        Assert.Equal(Key(listed, atValue), Key(listed, perArm));
+        foreach (var other in others) Assert.Equal(Key(other, plain), Key(other, perArm));
+        Assert.DoesNotContain(table, Key(listed, perArm), StringComparison.Ordinal);
+    }
+
     private static FaceDataset People()
     {
         var items = new List<(string, string?)>();
@@ -34,10 +46,7 @@ public sealed class ArmSettingsTests
 
         // scratch's run under the override is the run of a config whose lr is 0.2; the encoder's is unchanged, and the
         // table itself is in no run's key
-        var at02 = plain with { Recognition = plain.Recognition with { Lr = 0.2 } };
-        Assert.Equal(Json(RecognitionStage.RecognitionOf(scratch, at02)), Json(RecognitionStage.RecognitionOf(scratch, perArm)));
-        Assert.Equal(Json(RecognitionStage.RecognitionOf(encoder, plain)), Json(RecognitionStage.RecognitionOf(encoder, perArm)));
-        Assert.DoesNotContain("armLr", Json(RecognitionStage.RecognitionOf(scratch, perArm)), StringComparison.Ordinal);
+        KeysAsPlain("armLr", plain, plain with { Recognition = plain.Recognition with { Lr = 0.2 } }, perArm, scratch, encoder);
 
         // read from a config file, as users write it
         var parsed = JsonSerializer.Deserialize<RecognitionStageConfig>("""{ "lr": 0.05, "armLr": { "scratch": 0.2, "encoder:union": 0.1 } }""", JsonConfig.Options)!;
@@ -116,11 +125,8 @@ public sealed class ArmSettingsTests
         Assert.Equal(0, RecognitionStage.Options(scratch, perArm, "run", batchesPerEpoch: 3).FreezeBodyEpochs);
 
         // the encoder's run under the table is the run of a config whose freezeBodyEpochs is 39; the others' are unchanged
-        var at39 = plain with { Recognition = plain.Recognition with { FreezeBodyEpochs = 39 } };
-        Assert.Equal(Json(RecognitionStage.RecognitionOf(encoder, at39)), Json(RecognitionStage.RecognitionOf(encoder, perArm)));
-        Assert.Equal(Json(RecognitionStage.RecognitionOf(autoencoder, plain)), Json(RecognitionStage.RecognitionOf(autoencoder, perArm)));
-        Assert.Equal(Json(RecognitionStage.RecognitionOf(scratch, plain)), Json(RecognitionStage.RecognitionOf(scratch, perArm)));
-        Assert.DoesNotContain("armFreezeBodyEpochs", Json(RecognitionStage.RecognitionOf(encoder, perArm)), StringComparison.Ordinal);
+        KeysAsPlain("armFreezeBodyEpochs", plain, plain with { Recognition = plain.Recognition with { FreezeBodyEpochs = 39 } }, perArm,
+            encoder, autoencoder, scratch);
 
         var parsed = JsonSerializer.Deserialize<RecognitionStageConfig>("""{ "freezeBodyEpochs": 2, "armFreezeBodyEpochs": { "encoder:union": 39 } }""", JsonConfig.Options)!;
         Assert.Equal(39, RecognitionStage.FreezeOf("encoder:union", parsed));
@@ -147,10 +153,8 @@ public sealed class ArmSettingsTests
         Assert.Equal(18, RecognitionStage.Options(encoder, perArm, "run", batchesPerEpoch: 7).Epochs);
         Assert.Equal(17, RecognitionStage.Options(encoder, perArm, "run", batchesPerEpoch: 7).FreezeBodyEpochs);
 
-        var at240 = plain with { Recognition = plain.Recognition with { MinSteps = 240 } };
-        Assert.Equal(Json(RecognitionStage.RecognitionOf(scratch, at240)), Json(RecognitionStage.RecognitionOf(scratch, perArm)));
-        Assert.Equal(Json(RecognitionStage.RecognitionOf(encoder, plain)), Json(RecognitionStage.RecognitionOf(encoder, perArm)));
-        Assert.DoesNotContain("armMinSteps", Json(RecognitionStage.RecognitionOf(scratch, perArm)), StringComparison.Ordinal);
+        // scratch's run under the table is the run of a config whose minSteps is 240; the encoder's is unchanged
+        KeysAsPlain("armMinSteps", plain, plain with { Recognition = plain.Recognition with { MinSteps = 240 } }, perArm, scratch, encoder);
 
         var parsed = JsonSerializer.Deserialize<RecognitionStageConfig>("""{ "minSteps": 120, "armMinSteps": { "scratch": 240 } }""", JsonConfig.Options)!;
         Assert.Equal(240, RecognitionStage.MinStepsOf("scratch", parsed));
