@@ -270,7 +270,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
             $"network: {c.Network.BackboneName} width {c.Network.Width} at {c.Network.InputSize} px (6-channel image ⊕ average image for encoder arms); " +
             $"{c.Recognition.Loss} s={c.Recognition.Scale?.ToString(CultureInfo.InvariantCulture) ?? "default"} m={c.Recognition.Margin?.ToString(CultureInfo.InvariantCulture) ?? "default"}; ≥ {c.Recognition.Epochs} epochs / " +
             (c.Recognition.ArmMinSteps is { Count: > 0 }
-                ? $"≥ steps per arm: {string.Join(", ", c.Arms.Select(a => $"{a} {RecognitionStage.MinStepsOf(a, c.Recognition)}"))} (recognition.armMinSteps); "
+                ? $"≥ {string.Join(", ", c.Arms.Select(a => $"{RecognitionStage.MinStepsOf(a, c.Recognition)} steps for {a}"))} (recognition.armMinSteps); "
                 : $"≥ {c.Recognition.MinSteps} steps; ") +
             (c.Recognition.ArmLr is { Count: > 0 }
                 ? $"lr per arm: {string.Join(", ", c.Arms.Select(a => $"{a} {RecognitionStage.LrOf(a, c.Recognition).ToString(CultureInfo.InvariantCulture)}"))} (recognition.armLr)"
