@@ -213,6 +213,9 @@ public sealed record RecognitionStageConfig : RecognitionSettings
     /// holds only the value it trains with. Left out of the JSON when null.</summary>
     [JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, int>? ArmMinSteps { get; init; }
+
+    /// <summary>This section without its per-arm tables: what a stage key holds once each arm's values are resolved.</summary>
+    public RecognitionStageConfig WithoutArmTables() => this with { ArmLr = null, ArmFreezeBodyEpochs = null, ArmMinSteps = null };
 }
 
 /// <summary>A pretraining budget sweep: every encoder arm is trained and transferred at each GAN kimg × encoder

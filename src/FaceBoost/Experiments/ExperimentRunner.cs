@@ -58,26 +58,18 @@ public sealed class ExperimentRunner(ExperimentConfig config, string baseDir)
         if (c.Network.InputSize % 16 != 0) throw new ArgumentException($"config: network.inputSize {c.Network.InputSize} must be a multiple of 16");
         // A per-arm table may name a valid arm this config does not run (a base config's table serves configs that run
         // fewer arms); a name that is no arm at all is a typo.
-        void KeysAreArms(string table, IEnumerable<string> keys)
+        void CheckTable<T>(string table, IReadOnlyDictionary<string, T>? values, Func<T, bool> valid, string must)
         {
-            if (keys.FirstOrDefault(a => !IsArm(a, c.Pools)) is { } arm)
+            if (values is null) return;
+            if (values.Keys.FirstOrDefault(a => !IsArm(a, c.Pools)) is { } arm)
                 throw new ArgumentException($"config: recognition.{table} names '{arm}', which is no arm (arms here: [{string.Join(", ", c.Arms)}]; known: {string.Join(", ", KnownArms)})");
+            foreach (var (name, value) in values)
+                if (!valid(value))
+                    throw new ArgumentException($"config: recognition.{table}['{name}'] = {Convert.ToString(value, CultureInfo.InvariantCulture)} must be {must}");
         }
-        var armLr = c.Recognition.ArmLr ?? new Dictionary<string, double>();
-        KeysAreArms("armLr", armLr.Keys);
-        foreach (var (arm, lr) in armLr)
-            if (!double.IsFinite(lr) || lr <= 0)
-                throw new ArgumentException($"config: recognition.armLr['{arm}'] = {lr.ToString(CultureInfo.InvariantCulture)} must be a positive learning rate");
-        var armFreeze = c.Recognition.ArmFreezeBodyEpochs ?? new Dictionary<string, int>();
-        KeysAreArms("armFreezeBodyEpochs", armFreeze.Keys);
-        foreach (var (arm, epochs) in armFreeze)
-            if (epochs < 0)
-                throw new ArgumentException($"config: recognition.armFreezeBodyEpochs['{arm}'] = {epochs} must be 0 or more epochs");
-        var armSteps = c.Recognition.ArmMinSteps ?? new Dictionary<string, int>();
-        KeysAreArms("armMinSteps", armSteps.Keys);
-        foreach (var (arm, steps) in armSteps)
-            if (steps < 0)
-                throw new ArgumentException($"config: recognition.armMinSteps['{arm}'] = {steps} must be 0 or more steps");
+        CheckTable("armLr", c.Recognition.ArmLr, lr => double.IsFinite(lr) && lr > 0, "a positive learning rate");
+        CheckTable("armFreezeBodyEpochs", c.Recognition.ArmFreezeBodyEpochs, epochs => epochs >= 0, "0 or more epochs");
+        CheckTable("armMinSteps", c.Recognition.ArmMinSteps, steps => steps >= 0, "0 or more steps");
         if (c.Recognition.TransferStages is < 0 or > 4)
             throw new ArgumentException($"config: recognition.transferStages {c.Recognition.TransferStages} must be in [0, 4] (4 = the whole body, as the paper)");
     }

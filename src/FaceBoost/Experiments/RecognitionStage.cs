@@ -37,11 +37,9 @@ public static class RecognitionStage
     public static RecognitionStageConfig RecognitionOf(Spec s, ExperimentConfig c)
     {
         var arm = BaseArm(s.Arm);
-        var r = c.Recognition with
+        var r = c.Recognition.WithoutArmTables() with
         {
-            Lr = LrOf(arm, c.Recognition), ArmLr = null,
-            FreezeBodyEpochs = FreezeOf(arm, c.Recognition), ArmFreezeBodyEpochs = null,
-            MinSteps = MinStepsOf(arm, c.Recognition), ArmMinSteps = null,
+            Lr = LrOf(arm, c.Recognition), FreezeBodyEpochs = FreezeOf(arm, c.Recognition), MinSteps = MinStepsOf(arm, c.Recognition),
         };
         return s.InitFrom is null ? r with { BodyLrScale = null, TransferStages = null }
             : s.Arm == "synthetic" ? r with { TransferStages = null }
@@ -51,14 +49,14 @@ public static class RecognitionStage
     /// <summary>The arm as the config lists it: a sweep point's name without its "@budget".</summary>
     public static string BaseArm(string arm) => arm.Split('@')[0];
 
-    public static double LrOf(string baseArm, RecognitionStageConfig r) =>
-        r.ArmLr is { } table && table.TryGetValue(baseArm, out var lr) ? lr : r.Lr;
+    public static double LrOf(string baseArm, RecognitionStageConfig r) => ForArm(r.ArmLr, baseArm, r.Lr);
 
-    public static int FreezeOf(string baseArm, RecognitionStageConfig r) =>
-        r.ArmFreezeBodyEpochs is { } table && table.TryGetValue(baseArm, out var epochs) ? epochs : r.FreezeBodyEpochs;
+    public static int FreezeOf(string baseArm, RecognitionStageConfig r) => ForArm(r.ArmFreezeBodyEpochs, baseArm, r.FreezeBodyEpochs);
 
-    public static int MinStepsOf(string baseArm, RecognitionStageConfig r) =>
-        r.ArmMinSteps is { } table && table.TryGetValue(baseArm, out var steps) ? steps : r.MinSteps;
+    public static int MinStepsOf(string baseArm, RecognitionStageConfig r) => ForArm(r.ArmMinSteps, baseArm, r.MinSteps);
+
+    private static T ForArm<T>(IReadOnlyDictionary<string, T>? table, string baseArm, T shared) =>
+        table is not null && table.TryGetValue(baseArm, out var value) ? value : shared;
 
     /// <summary>The seed of everything random in the run but the labeled subset (which <see cref="Spec.Seed"/> chose).</summary>
     public static int TrainSeed(Spec s, ExperimentConfig c) => s.Seed + (c.Recognition.TrainSeedOffset ?? 0);

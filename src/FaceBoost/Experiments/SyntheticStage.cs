@@ -16,7 +16,7 @@ public static class SyntheticStage
 {
     /// <param name="seed">The pretraining draw's seed (<see cref="ExperimentConfig.PretrainSeed"/>).</param>
     public static object Key(string ganPoint, ExperimentConfig c, int seed) =>
-        new { gan = ganPoint, c.Synthetic, c.Network, Recognition = c.Recognition with { ArmLr = null, ArmFreezeBodyEpochs = null, ArmMinSteps = null }, seed };
+        new { gan = ganPoint, c.Synthetic, c.Network, Recognition = c.Recognition.WithoutArmTables(), seed };
 
     public static SyntheticStageResult Run(Stage stage, GanStageResult gan, ExperimentConfig c, int seed, IProgress<ExperimentProgress>? progress, CancellationToken ct)
     {
